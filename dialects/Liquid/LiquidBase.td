@@ -1,0 +1,75 @@
+//===- LiquidBase.td - The liquid dialect and its op base class -*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIQUID_BASE_TD
+#define LIQUID_BASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+
+def Liquid_Dialect : Dialect {
+  let name = "liquid";
+  let cppNamespace = "::mlir::liquid";
+  let summary = "Model-level IR for liquid language models and liquid cells";
+  let description = [{
+    The `liquid` dialect represents LFM2 / LFM2-MoE language models and the
+    MIT liquid recurrent cells (CfC, LTC) at the level of their math: token
+    embedding, RMSNorm, linear layers over f32 / f16 / bf16 / block-quantized
+    weights, the SwiGLU feed-forward, the gated short convolution, grouped
+    query attention with RoPE, mixture-of-experts routing and the recurrent
+    cells.
+
+    Two principles shape every op:
+
+    * Weights never enter the IR as constants. A module declares each
+      checkpoint tensor once with `liquid.param` and functions read it with
+      `liquid.weight`, so a dump of a billion-parameter model stays a few
+      hundred lines and the artifact writer streams the bytes from the mapped
+      checkpoint.
+    * State is explicit. The conv window, the KV cache and a cell's hidden
+      state are operands and results of the ops that use them
+      (`RecurrentStateOpInterface`), never hidden in a runtime.
+
+    Activations are f32 whatever the weights' storage type.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  let useDefaultTypePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// Registers the dialect's types (LiquidTypes.cpp).
+    void registerTypes();
+  }];
+}
+
+class Liquid_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Liquid_Dialect, mnemonic, traits>;
+
+class Liquid_Type<string name, string typeMnemonic, list<Trait> traits = []>
+    : TypeDef<Liquid_Dialect, name, traits> {
+  let mnemonic = typeMnemonic;
+}
+
+//===----------------------------------------------------------------------===//
+// Shared type constraints
+//===----------------------------------------------------------------------===//
+
+// Activations: f32 tensors of any rank.
+def Liquid_Activation : RankedTensorOf<[F32]>;
+
+// Element types a weight may be stored as: a float type or one of the
+// dialect's block-quantized types.
+def Liquid_WeightElement : AnyTypeOf<[F32, F16, BF16,
+    Type<CPred<"::llvm::isa<::mlir::liquid::QuantizedTypeInterface>($_self)">,
+         "block-quantized type">]>;
+
+// A weight as a value: a statically shaped tensor of a weight element type.
+def Liquid_Weight : RankedTensorOf<[Liquid_WeightElement], [HasStaticShapePred],
+                                   "statically shaped weight tensor">;
+
+// Float-only weights (norms, conv kernels, routers, cell parameters).
+def Liquid_FloatWeight : RankedTensorOf<[F32, F16, BF16], [HasStaticShapePred],
+                                        "statically shaped float tensor">;
+
+#endif // LIQUID_BASE_TD

@@ -1,0 +1,166 @@
+//===- ModelOps.td - Weights, embedding, norms, linear layers -*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIQUID_MODEL_OPS_TD
+#define LIQUID_MODEL_OPS_TD
+
+include "Liquid/LiquidBase.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Weights
+//===----------------------------------------------------------------------===//
+
+def Liquid_ParamOp : Liquid_Op<"param", [Symbol, HasParent<"::mlir::ModuleOp">]> {
+  let summary = "Declares one checkpoint tensor";
+  let description = [{
+    Declares a weight of the model by its checkpoint name, with its logical
+    shape and storage element type. The bytes stay in the checkpoint (and
+    later in the artifact's weight segments); functions read the weight with
+    `liquid.weight`. Block-quantized element types require the innermost
+    dimension to be a multiple of the block size.
+
+    ```mlir
+    liquid.param @model.layers.0.conv.in_proj.weight : tensor<768x256xbf16>
+    liquid.param @blk.0.ffn_down.weight : tensor<256x768x!liquid.q4_0>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<Liquid_Weight>:$type);
+  let assemblyFormat = "$sym_name attr-dict `:` $type";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::RankedTensorType getTensorType() {
+      return ::llvm::cast<::mlir::RankedTensorType>(getType());
+    }
+  }];
+}
+
+def Liquid_WeightOp : Liquid_Op<"weight", [Pure,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "Reads a declared weight as a tensor value";
+  let description = [{
+    Yields the tensor declared by the `liquid.param` named `name`. The result
+    type must equal the declaration's type.
+
+    ```mlir
+    %w = liquid.weight @model.layers.0.conv.in_proj.weight : tensor<768x256xbf16>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$name);
+  let results = (outs Liquid_Weight:$result);
+  let assemblyFormat = "$name attr-dict `:` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Embedding, normalization, linear layers
+//===----------------------------------------------------------------------===//
+
+def Liquid_EmbedOp : Liquid_Op<"embed", [Pure]> {
+  let summary = "Looks up token embeddings";
+  let description = [{
+    Gathers one row of the `[vocab, hidden]` table per token id and widens it
+    to f32: `result[t, :] = table[ids[t], :]`. Ids outside the table are
+    undefined behaviour; the runtime checks them.
+
+    ```mlir
+    %h = liquid.embed %table[%ids] : tensor<1024x256xbf16>, tensor<?xi32> -> tensor<?x256xf32>
+    ```
+  }];
+  let arguments = (ins Liquid_Weight:$table, 1DTensorOf<[I32]>:$ids);
+  let results = (outs RankedTensorOf<[F32], [HasAnyRankOfPred<[2]>]>:$result);
+  let assemblyFormat = [{
+    $table `[` $ids `]` attr-dict `:` type($table) `,` type($ids) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Liquid_RMSNormOp : Liquid_Op<"rms_norm", [Pure,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "RMS normalization over the innermost dimension";
+  let description = [{
+    `result = x * rsqrt(mean(x^2) + epsilon) * weight`, the mean taken over
+    the innermost dimension, whose size must equal the weight's. Used on
+    `[tokens, hidden]` activations and, per head, on `[tokens, heads,
+    head_dim]` queries and keys.
+
+    ```mlir
+    %y = liquid.rms_norm %x, %w {epsilon = 1.0e-05 : f64} : tensor<?x256xf32>, tensor<256xbf16>
+    ```
+  }];
+  let arguments = (ins Liquid_Activation:$input, Liquid_FloatWeight:$weight,
+                       F64Attr:$epsilon);
+  let results = (outs Liquid_Activation:$result);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` type($input) `,` type($weight)
+  }];
+  let hasVerifier = 1;
+}
+
+def Liquid_LinearOp : Liquid_Op<"linear", [Pure]> {
+  let summary = "Linear layer without bias: x times W transposed";
+  let description = [{
+    `result[..., n] = sum_k input[..., k] * weight[n, k]` with the weight in
+    PyTorch's `[out, in]` layout, stored as f32, f16, bf16 or a block-quantized
+    type and dequantized on the fly; accumulation is in f32.
+
+    ```mlir
+    %y = liquid.linear %x, %w : tensor<?x256xf32>, tensor<768x256x!liquid.q8_0> -> tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins Liquid_Activation:$input, Liquid_Weight:$weight);
+  let results = (outs Liquid_Activation:$result);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` type($input) `,` type($weight) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Liquid_FFNOp : Liquid_Op<"ffn", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "SwiGLU feed-forward";
+  let description = [{
+    `result = down(silu(gate(x)) * up(x))`, each projection a
+    `liquid.linear`: `gate` and `up` are `[ffn, hidden]`, `down` is
+    `[hidden, ffn]`; `silu(z) = z * sigmoid(z)`. These are LFM2's `w1`, `w3`
+    and `w2`.
+
+    ```mlir
+    %y = liquid.ffn %x, %w1, %w3, %w2 : tensor<?x256xf32>, tensor<768x256xbf16>, tensor<768x256xbf16>, tensor<256x768xbf16>
+    ```
+  }];
+  let arguments = (ins Liquid_Activation:$input, Liquid_Weight:$gate,
+                       Liquid_Weight:$up, Liquid_Weight:$down);
+  let results = (outs Liquid_Activation:$result);
+  let assemblyFormat = [{
+    $input `,` $gate `,` $up `,` $down attr-dict `:` type($input) `,`
+    type($gate) `,` type($up) `,` type($down)
+  }];
+  let hasVerifier = 1;
+}
+
+def Liquid_RoPEOp : Liquid_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "Rotary position embedding, half-split (NeoX) layout";
+  let description = [{
+    Rotates `[tokens, heads, head_dim]` queries or keys. Token `t` sits at
+    position `p = position + t`; for `i < head_dim / 2`,
+    `angle = p * theta^(-2i / head_dim)` and the pair `(x[i], x[i + d/2])`
+    becomes `(x[i] cos - x[i + d/2] sin, x[i + d/2] cos + x[i] sin)`. The
+    whole head is rotated. `position` is a run-time value: the number of
+    tokens already in the sequence.
+
+    ```mlir
+    %q2 = liquid.rope %q, %pos {theta = 1.0e+06 : f64} : tensor<?x4x64xf32>
+    ```
+  }];
+  let arguments = (ins Liquid_Activation:$input, Index:$position,
+                       F64Attr:$theta);
+  let results = (outs Liquid_Activation:$result);
+  let assemblyFormat = "$input `,` $position attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+#endif // LIQUID_MODEL_OPS_TD

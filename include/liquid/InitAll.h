@@ -1,0 +1,23 @@
+//===- InitAll.h - Register everything the liquid tools use -----*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// The dialects liquid IR mixes with (func, arith, tensor) plus the liquid
+// dialect itself; liquid-opt and liquidc register exactly these, never all
+// of upstream MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIQUID_INITALL_H
+#define LIQUID_INITALL_H
+
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
+namespace liquid {
+/// Adds the dialects liquid IR uses to `registry`.
+void registerLiquidDialects(mlir::DialectRegistry &registry);
+} // namespace liquid
+
+#endif // LIQUID_INITALL_H

@@ -1,0 +1,21 @@
+//===- InitAll.cpp - Register everything the liquid tools use -------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// This file implements the registration declared in liquid/InitAll.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "liquid/InitAll.h"
+
+#include "liquid/Dialect/Liquid/LiquidDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
+
+void liquid::registerLiquidDialects(mlir::DialectRegistry &registry) {
+  registry.insert<mlir::liquid::LiquidDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect, mlir::tensor::TensorDialect>();
+}
