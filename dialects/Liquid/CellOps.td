@@ -58,8 +58,9 @@ def Liquid_CfCOp : Liquid_Op<"cfc", [Pure, AttrSizedOperandSegments,
     present for `default` and `no_gate`; `pure` takes `tau` and `A` (`[N]`).
 
     ```mlir
-    %out, %h = liquid.cfc(%x, %h0) backbone(%bw, %bb) ff1(%w1, %b1) ff2(%w2, %b2)
-        time(%taw, %tab, %tbw, %tbb) {mode = default, activation = lecun_tanh, time_span = 1.0 : f64}
+    %out, %h = liquid.cfc(%x, %h0) mode(default) activation(lecun_tanh)
+        backbone(%bw, %bb) ff1(%w1, %b1) ff2(%w2, %b2)
+        time(%taw, %tab, %tbw, %tbb) {time_span = 1.0 : f64}
         : (tensor<16x4xf32>, tensor<8xf32>, tensor<32x12xf32>, tensor<32xf32>, ...)
           -> (tensor<16x8xf32>, tensor<8xf32>)
     ```
@@ -85,6 +86,7 @@ def Liquid_CfCOp : Liquid_Op<"cfc", [Pure, AttrSizedOperandSegments,
                       1DTensorOf<[F32]>:$final_state);
   let assemblyFormat = [{
     `(` $input `,` $initial_state `)`
+    `mode` `(` $mode `)` `activation` `(` $activation `)`
     (`timespans` `(` $timespans^ `)`)?
     `backbone` `(` $backbone `)`
     `ff1` `(` $ff1_weight `,` $ff1_bias `)`

@@ -72,4 +72,8 @@ def Liquid_Weight : RankedTensorOf<[Liquid_WeightElement], [HasStaticShapePred],
 def Liquid_FloatWeight : RankedTensorOf<[F32, F16, BF16], [HasStaticShapePred],
                                         "statically shaped float tensor">;
 
+// Recurrent state carried between steps: conv windows, KV caches.
+def Liquid_State : RankedTensorOf<[F32], [HasStaticShapePred],
+                                  "statically shaped f32 state tensor">;
+
 #endif // LIQUID_BASE_TD

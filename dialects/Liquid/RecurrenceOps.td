@@ -42,9 +42,9 @@ def Liquid_ShortConvOp : Liquid_Op<"short_conv", [Pure,
     ```
   }];
   let arguments = (ins Liquid_Activation:$input, Liquid_FloatWeight:$kernel,
-                       RankedTensorOf<[F32], [HasStaticShapePred]>:$state);
+                       Liquid_State:$state);
   let results = (outs Liquid_Activation:$result,
-                      RankedTensorOf<[F32], [HasStaticShapePred]>:$new_state);
+                      Liquid_State:$new_state);
   let assemblyFormat = [{
     $input `,` $kernel `,` $state attr-dict `:` type($input) `,` type($kernel)
     `,` type($state) `->` type($result)
@@ -81,12 +81,12 @@ def Liquid_AttentionOp : Liquid_Op<"attention", [Pure,
   }];
   let arguments = (ins Liquid_Activation:$query, Liquid_Activation:$key,
                        Liquid_Activation:$value,
-                       RankedTensorOf<[F32], [HasStaticShapePred]>:$key_cache,
-                       RankedTensorOf<[F32], [HasStaticShapePred]>:$value_cache,
+                       Liquid_State:$key_cache,
+                       Liquid_State:$value_cache,
                        Index:$position, OptionalAttr<F64Attr>:$scale);
   let results = (outs Liquid_Activation:$result,
-                      RankedTensorOf<[F32], [HasStaticShapePred]>:$new_key_cache,
-                      RankedTensorOf<[F32], [HasStaticShapePred]>:$new_value_cache);
+                      Liquid_State:$new_key_cache,
+                      Liquid_State:$new_value_cache);
   let assemblyFormat = [{
     $query `,` $key `,` $value `,` $key_cache `,` $value_cache `,` $position
     attr-dict `:` type($query) `,` type($key) `,` type($key_cache)

@@ -25,18 +25,15 @@ static LogicalResult expectShape(Operation *op, Value v,
   return diag;
 }
 
-/// The shared sequence contract: input [T, S], state [N], outputs [T, width],
-/// final state [N].
+/// The shared sequence contract: input [T, S], state [N], outputs [T, width].
+/// RecurrentStateOpInterface checks that the final state matches the state.
 static LogicalResult verifySequence(Operation *op, Value input, Value state,
-                                    Value outputs, Value finalState,
-                                    int64_t outputWidth) {
+                                    Value outputs, int64_t outputWidth) {
   if (failed(expectSize(op, dim(outputs, 0), "output steps", dim(input, 0),
                         "input steps")) ||
       failed(expectSize(op, dim(outputs, 1), "output width", outputWidth,
                         "the cell's output width")))
     return failure();
-  if (state.getType() != finalState.getType())
-    return op->emitOpError("final state type must equal the initial state type");
   if (ShapedType::isDynamic(dim(state, 0)) || ShapedType::isDynamic(dim(input, 1)))
     return op->emitOpError("state and input widths must be static");
   return success();
@@ -53,7 +50,7 @@ LogicalResult CfCOp::verify() {
   Operation *op = *this;
   int64_t inputs = dim(getInput(), 1), units = dim(getInitialState(), 0);
   if (failed(verifySequence(op, getInput(), getInitialState(), getOutputs(),
-                            getFinalState(), units)))
+                            units)))
     return failure();
   if (Value ts = getTimespans())
     if (failed(expectSize(op, dim(ts, 0), "timespans", dim(getInput(), 0),
@@ -116,8 +113,7 @@ LogicalResult LTCOp::verify() {
     return failure();
   int64_t s = dim(getInput(), 1), n = dim(getInitialState(), 0);
   int64_t m = dim(getOutputW(), 0);
-  if (failed(verifySequence(op, getInput(), getInitialState(), getOutputs(),
-                            getFinalState(), m)))
+  if (failed(verifySequence(op, getInput(), getInitialState(), getOutputs(), m)))
     return failure();
   if (m > n)
     return emitOpError() << "motor outputs (" << m
