@@ -20,6 +20,6 @@ llvm_config.use_default_substitutions()
 
 # Tools come from the LLVM 22 directory and the build tree, never from PATH
 # (an older LLVM may be installed system-wide).
-llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=False)
-llvm_config.with_environment("PATH", config.liquid_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.liquid_tools_dir, append_path=True)
 

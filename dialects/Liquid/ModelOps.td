@@ -84,16 +84,17 @@ def Liquid_RMSNormOp : Liquid_Op<"rms_norm", [Pure,
   let summary = "RMS normalization over the innermost dimension";
   let description = [{
     `result = x * rsqrt(mean(x^2) + epsilon) * weight`, the mean taken over
-    the innermost dimension, whose size must equal the weight's. Used on
+    the innermost dimension, whose size must equal the weight's; epsilon is
+    an f32 like the arithmetic it takes part in. Used on
     `[tokens, hidden]` activations and, per head, on `[tokens, heads,
     head_dim]` queries and keys.
 
     ```mlir
-    %y = liquid.rms_norm %x, %w {epsilon = 1.0e-05 : f64} : tensor<?x256xf32>, tensor<256xbf16>
+    %y = liquid.rms_norm %x, %w {epsilon = 1.0e-05 : f32} : tensor<?x256xf32>, tensor<256xbf16>
     ```
   }];
   let arguments = (ins Liquid_Activation:$input, Liquid_FloatWeight:$weight,
-                       F64Attr:$epsilon);
+                       F32Attr:$epsilon);
   let results = (outs Liquid_Activation:$result);
   let assemblyFormat = [{
     $input `,` $weight attr-dict `:` type($input) `,` type($weight)

@@ -72,7 +72,8 @@ public:
   std::vector<std::string> fileNames;                       ///< Per file index.
   std::vector<std::unique_ptr<llvm::MemoryBuffer>> files;   ///< mmapped.
   llvm::StringMap<TensorInfo> tensors;
-  /// Names in the order the files list them (deterministic iteration).
+  /// Names in modelTensors() order: embedding, layer by layer, final norm,
+  /// output head (deterministic iteration).
   std::vector<std::string> tensorOrder;
 
   const TensorInfo *lookup(llvm::StringRef name) const {

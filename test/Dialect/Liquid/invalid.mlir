@@ -85,7 +85,7 @@ func.func @f(%t: tensor<16x8x2xf32>, %ids: tensor<3xi32>) {
 // Tests RMSNorm shapes and epsilon.
 func.func @f(%x: tensor<?x8xf32>, %w: tensor<7xf32>) {
   // expected-error @below {{weight size (7) must equal input innermost dimension (8)}}
-  %y = liquid.rms_norm %x, %w {epsilon = 1.0e-5 : f64} : tensor<?x8xf32>, tensor<7xf32>
+  %y = liquid.rms_norm %x, %w {epsilon = 1.0e-5 : f32} : tensor<?x8xf32>, tensor<7xf32>
   return
 }
 
@@ -93,7 +93,7 @@ func.func @f(%x: tensor<?x8xf32>, %w: tensor<7xf32>) {
 
 func.func @f(%x: tensor<?x8xf32>, %w: tensor<8x1xf32>) {
   // expected-error @below {{weight must have rank 1, got 2}}
-  %y = liquid.rms_norm %x, %w {epsilon = 1.0e-5 : f64} : tensor<?x8xf32>, tensor<8x1xf32>
+  %y = liquid.rms_norm %x, %w {epsilon = 1.0e-5 : f32} : tensor<?x8xf32>, tensor<8x1xf32>
   return
 }
 
@@ -101,7 +101,7 @@ func.func @f(%x: tensor<?x8xf32>, %w: tensor<8x1xf32>) {
 
 func.func @f(%x: tensor<?x8xf32>, %w: tensor<8xf32>) {
   // expected-error @below {{epsilon must not be negative}}
-  %y = liquid.rms_norm %x, %w {epsilon = -1.0 : f64} : tensor<?x8xf32>, tensor<8xf32>
+  %y = liquid.rms_norm %x, %w {epsilon = -1.0 : f32} : tensor<?x8xf32>, tensor<8xf32>
   return
 }
 
@@ -109,7 +109,7 @@ func.func @f(%x: tensor<?x8xf32>, %w: tensor<8xf32>) {
 
 func.func @f(%x: tensor<?x8xf16>, %w: tensor<8xf32>) {
   // expected-error @below {{operand #0 must be ranked tensor of 32-bit float values}}
-  %y = liquid.rms_norm %x, %w {epsilon = 1.0e-5 : f64} : tensor<?x8xf16>, tensor<8xf32>
+  %y = liquid.rms_norm %x, %w {epsilon = 1.0e-5 : f32} : tensor<?x8xf16>, tensor<8xf32>
   return
 }
 

@@ -27,13 +27,13 @@ liquid.param @w2 : tensor<256x768x!liquid.q8_0>
 func.func @dense(%ids: tensor<?xi32>) -> tensor<?x256xf32> {
   // CHECK: %[[T:.+]] = liquid.weight @table : tensor<1024x256xbf16>
   // CHECK: %[[H:.+]] = liquid.embed %[[T]][%{{.+}}] : tensor<1024x256xbf16>, tensor<?xi32> -> tensor<?x256xf32>
-  // CHECK: %[[N:.+]] = liquid.rms_norm %[[H]], %{{.+}} {epsilon = 1.000000e-05 : f64} : tensor<?x256xf32>, tensor<256xf32>
+  // CHECK: %[[N:.+]] = liquid.rms_norm %[[H]], %{{.+}} {epsilon = 9.99999974E-6 : f32} : tensor<?x256xf32>, tensor<256xf32>
   // CHECK: liquid.linear %[[N]], %{{.+}} : tensor<?x256xf32>, tensor<768x256x!liquid.q4_0> -> tensor<?x768xf32>
   // CHECK: liquid.ffn %[[N]], %{{.+}}, %{{.+}}, %{{.+}} : tensor<?x256xf32>, tensor<768x256x!liquid.q4_0>, tensor<768x256x!liquid.q4_0>, tensor<256x768x!liquid.q8_0>
   %t = liquid.weight @table : tensor<1024x256xbf16>
   %h = liquid.embed %t[%ids] : tensor<1024x256xbf16>, tensor<?xi32> -> tensor<?x256xf32>
   %nw = liquid.weight @norm : tensor<256xf32>
-  %n = liquid.rms_norm %h, %nw {epsilon = 1.0e-5 : f64} : tensor<?x256xf32>, tensor<256xf32>
+  %n = liquid.rms_norm %h, %nw {epsilon = 1.0e-5 : f32} : tensor<?x256xf32>, tensor<256xf32>
   %g = liquid.weight @w1 : tensor<768x256x!liquid.q4_0>
   %u = liquid.weight @w3 : tensor<768x256x!liquid.q4_0>
   %d = liquid.weight @w2 : tensor<256x768x!liquid.q8_0>

@@ -1,0 +1,334 @@
+//===- ImportModel.cpp - Checkpoint to liquid IR --------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// This file implements importModel: it declares every checkpoint tensor as a
+// liquid.param and writes the LFM2 / LFM2-MoE forward pass (LFM2.md §1.1,
+// §1.7, §2.2) as the @prefill and @decode entry points.
+//
+//===----------------------------------------------------------------------===//
+
+#include "liquid/Import/ImportModel.h"
+
+#include "liquid/Dialect/Liquid/LiquidOps.h"
+#include "liquid/Import/TensorNames.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace mlir;
+using namespace mlir::liquid;
+using ::liquid::Checkpoint;
+using ::liquid::DType;
+using ::liquid::ImportOptions;
+using ::liquid::LayerKind;
+using ::liquid::ModelConfig;
+using ::liquid::TensorRole;
+
+namespace {
+
+/// One entry point's state: its block argument and the value that replaces
+/// it at the end.
+struct StateSlot {
+  std::string name;
+  RankedTensorType type;
+};
+
+class ModelBuilder {
+public:
+  ModelBuilder(MLIRContext &ctx, const Checkpoint &ckpt,
+               const ImportOptions &options)
+      : b(&ctx), loc(b.getUnknownLoc()), ckpt(ckpt), c(ckpt.config),
+        options(options) {}
+
+  OwningOpRef<ModuleOp> build();
+
+private:
+  void describeModel(ModuleOp module);
+  void declareParams(ModuleOp module);
+  void buildEntry(ModuleOp module, StringRef name, int64_t tokens);
+
+  Value weight(TensorRole role, int64_t layer = -1);
+  Value add(Value a, Value x) { return arith::AddFOp::create(b, loc, a, x); }
+  Value linear(Value x, Value w);
+  Value splitHeads(Value x, int64_t heads);
+  Value attention(Value x, int64_t layer, Value &kCache, Value &vCache);
+  Value shortConv(Value x, int64_t layer, Value &state);
+  Value feedForward(Value x, int64_t layer);
+
+  RankedTensorType act(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, b.getF32Type());
+  }
+
+  OpBuilder b;
+  Location loc;
+  const Checkpoint &ckpt;
+  const ModelConfig &c;
+  const ImportOptions &options;
+  llvm::StringMap<RankedTensorType> paramTypes;
+  std::vector<StateSlot> states;
+
+  // Per entry point.
+  int64_t numTokens = 0;
+  Value position;
+  OpFoldResult tokenCount;
+};
+
+} // namespace
+
+static Type elementType(Builder &b, DType t) {
+  MLIRContext *ctx = b.getContext();
+  switch (t) {
+  case DType::F32:
+    return b.getF32Type();
+  case DType::F16:
+    return b.getF16Type();
+  case DType::BF16:
+    return b.getBF16Type();
+  case DType::Q8_0:
+    return Q8_0Type::get(ctx);
+  case DType::Q4_0:
+    return Q4_0Type::get(ctx);
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+void ModelBuilder::describeModel(ModuleOp module) {
+  SmallVector<NamedAttribute> model;
+  auto set = [&](StringRef key, Attribute value) {
+    model.push_back(b.getNamedAttr(key, value));
+  };
+  SmallVector<Attribute> kinds;
+  for (LayerKind kind : c.layers)
+    kinds.push_back(
+        b.getStringAttr(kind == LayerKind::Conv ? "conv" : "attention"));
+  set("architecture", b.getStringAttr(c.archName()));
+  set("vocab_size", b.getI64IntegerAttr(c.vocabSize));
+  set("hidden_size", b.getI64IntegerAttr(c.hiddenSize));
+  set("layers", b.getArrayAttr(kinds));
+  set("heads", b.getI64IntegerAttr(c.numHeads));
+  set("kv_heads", b.getI64IntegerAttr(c.numKVHeads));
+  set("head_dim", b.getI64IntegerAttr(c.headDim));
+  set("ffn_size", b.getI64IntegerAttr(c.ffnSize));
+  set("conv_length", b.getI64IntegerAttr(c.convL));
+  set("norm_eps", b.getF32FloatAttr(c.normEps));
+  set("rope_theta", b.getF64FloatAttr(c.ropeTheta));
+  set("max_context", b.getI64IntegerAttr(options.maxContext));
+  set("tied_embeddings", b.getBoolAttr(c.tiedEmbeddings));
+  set("bos_token_id", b.getI64IntegerAttr(c.bosTokenId));
+  set("eos_token_id", b.getI64IntegerAttr(c.eosTokenId));
+  set("pad_token_id", b.getI64IntegerAttr(c.padTokenId));
+  if (c.isMoE()) {
+    set("experts", b.getI64IntegerAttr(c.numExperts));
+    set("experts_per_token", b.getI64IntegerAttr(c.expertsPerToken));
+    set("expert_ffn_size", b.getI64IntegerAttr(c.moeFfnSize));
+    set("dense_layers", b.getI64IntegerAttr(c.numDenseLayers));
+  }
+  module->setAttr("liquid.model", b.getDictionaryAttr(model));
+  module->setAttr(
+      "liquid.checkpoint",
+      b.getDictionaryAttr(
+          {b.getNamedAttr("format",
+                          b.getStringAttr(ckpt.format ==
+                                                  ::liquid::CheckpointFormat::HF
+                                              ? "hf"
+                                              : "gguf")),
+           b.getNamedAttr("path", b.getStringAttr(ckpt.path))}));
+}
+
+void ModelBuilder::declareParams(ModuleOp module) {
+  b.setInsertionPointToEnd(module.getBody());
+  for (const std::string &name : ckpt.tensorOrder) {
+    const ::liquid::TensorInfo &t = *ckpt.lookup(name);
+    SmallVector<int64_t> shape(t.shape.begin(), t.shape.end());
+    // The HF conv kernel [H, 1, L] is the GGUF [H, L] with the same bytes.
+    if (shape.size() == 3 && shape[1] == 1 &&
+        StringRef(name).ends_with("conv.conv.weight"))
+      shape.erase(shape.begin() + 1);
+    auto type = RankedTensorType::get(shape, elementType(b, t.dtype));
+    ParamOp::create(b, loc, b.getStringAttr(name), TypeAttr::get(type));
+    paramTypes[name] = type;
+  }
+}
+
+Value ModelBuilder::weight(TensorRole role, int64_t layer) {
+  std::string name = ::liquid::tensorName(ckpt.format, role, layer);
+  if (role == TensorRole::Output && c.tiedEmbeddings)
+    name = ::liquid::tensorName(ckpt.format, TensorRole::TokenEmbedding);
+  RankedTensorType type = paramTypes.lookup(name);
+  assert(type && "the reader validated the tensor table");
+  return WeightOp::create(b, loc, type, name);
+}
+
+Value ModelBuilder::linear(Value x, Value w) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(xType.getShape());
+  shape.back() = cast<RankedTensorType>(w.getType()).getDimSize(0);
+  return LinearOp::create(b, loc, act(shape), x, w);
+}
+
+Value ModelBuilder::splitHeads(Value x, int64_t heads) {
+  auto type = act({numTokens, heads, c.headDim});
+  SmallVector<OpFoldResult> shape = {tokenCount, b.getIndexAttr(heads),
+                                     b.getIndexAttr(c.headDim)};
+  return tensor::ExpandShapeOp::create(
+      b, loc, type, x, ArrayRef<ReassociationIndices>{{0}, {1, 2}}, shape);
+}
+
+Value ModelBuilder::attention(Value x, int64_t layer, Value &kCache,
+                              Value &vCache) {
+  Value q = splitHeads(linear(x, weight(TensorRole::AttnQ, layer)), c.numHeads);
+  Value k =
+      splitHeads(linear(x, weight(TensorRole::AttnK, layer)), c.numKVHeads);
+  Value v =
+      splitHeads(linear(x, weight(TensorRole::AttnV, layer)), c.numKVHeads);
+  FloatAttr eps = b.getF32FloatAttr(c.normEps);
+  FloatAttr theta = b.getF64FloatAttr(c.ropeTheta);
+  q = RMSNormOp::create(b, loc, q.getType(), q, weight(TensorRole::AttnQNorm, layer), eps);
+  k = RMSNormOp::create(b, loc, k.getType(), k, weight(TensorRole::AttnKNorm, layer), eps);
+  q = RoPEOp::create(b, loc, q.getType(), q, position, theta);
+  k = RoPEOp::create(b, loc, k.getType(), k, position, theta);
+  auto op = AttentionOp::create(b, loc, q.getType(), kCache.getType(),
+                                kCache.getType(), q, k, v, kCache, vCache,
+                                position, FloatAttr());
+  kCache = op.getNewKeyCache();
+  vCache = op.getNewValueCache();
+  Value o = tensor::CollapseShapeOp::create(
+      b, loc, act({numTokens, c.numHeads * c.headDim}), op.getResult(),
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  return linear(o, weight(TensorRole::AttnOut, layer));
+}
+
+Value ModelBuilder::shortConv(Value x, int64_t layer, Value &state) {
+  Value bcx = linear(x, weight(TensorRole::ConvInProj, layer));
+  auto op = ShortConvOp::create(b, loc, act({numTokens, c.hiddenSize}),
+                                state.getType(), bcx,
+                                weight(TensorRole::ConvKernel, layer), state);
+  state = op.getNewState();
+  return linear(op.getResult(), weight(TensorRole::ConvOutProj, layer));
+}
+
+Value ModelBuilder::feedForward(Value x, int64_t layer) {
+  if (!c.isMoELayer(layer)) {
+    Value gate = weight(TensorRole::FFNGate, layer);
+    Value up = weight(TensorRole::FFNUp, layer);
+    Value down = weight(TensorRole::FFNDown, layer);
+    return FFNOp::create(b, loc, x.getType(), x, gate, up, down);
+  }
+  int64_t k = c.expertsPerToken;
+  Value gate = weight(TensorRole::RouterGate, layer);
+  Value bias = c.useExpertBias ? weight(TensorRole::ExpertBias, layer) : Value();
+  auto router = MoERouterOp::create(
+      b, loc, RankedTensorType::get({numTokens, k}, b.getI32Type()),
+      act({numTokens, k}), x, gate, bias,
+      b.getI64IntegerAttr(k), b.getBoolAttr(c.normTopKProb),
+      b.getF64FloatAttr(c.routedScalingFactor));
+  Value gates = weight(TensorRole::ExpertsGate, layer);
+  Value ups = weight(TensorRole::ExpertsUp, layer);
+  Value downs = weight(TensorRole::ExpertsDown, layer);
+  return MoEExpertsOp::create(b, loc, x.getType(), x, router.getExpertIds(),
+                              router.getExpertWeights(), gates, ups, downs);
+}
+
+void ModelBuilder::buildEntry(ModuleOp module, StringRef name,
+                              int64_t tokens) {
+  b.setInsertionPointToEnd(module.getBody());
+  numTokens = tokens;
+  SmallVector<Type> inputs = {RankedTensorType::get({tokens}, b.getI32Type()),
+                              b.getIndexType()};
+  SmallVector<Type> results = {act({tokens, c.vocabSize})};
+  for (const StateSlot &s : states) {
+    inputs.push_back(s.type);
+    results.push_back(s.type);
+  }
+  auto func = func::FuncOp::create(b, loc, name,
+                                   b.getFunctionType(inputs, results));
+  for (auto [i, s] : llvm::enumerate(states)) {
+    func.setArgAttr(i + 2, "liquid.state", b.getStringAttr(s.name));
+    func.setResultAttr(i + 1, "liquid.state", b.getStringAttr(s.name));
+  }
+  Block *body = func.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  // Names the printer can use as SSA prefixes (liquidc prints with
+  // NameLoc prefixes): %tokens, %position, %layers.0.conv, ...
+  auto named = [&](StringRef n) { return NameLoc::get(b.getStringAttr(n)); };
+  body->getArgument(0).setLoc(named(tokens == 1 ? "token" : "tokens"));
+  body->getArgument(1).setLoc(named("position"));
+  for (auto [i, s] : llvm::enumerate(states))
+    body->getArgument(i + 2).setLoc(named(s.name));
+  Value ids = body->getArgument(0);
+  position = body->getArgument(1);
+  if (ShapedType::isDynamic(tokens))
+    tokenCount = tensor::DimOp::create(b, loc, ids, 0).getResult();
+  else
+    tokenCount = b.getIndexAttr(tokens);
+  SmallVector<Value> state(body->getArguments().drop_front(2));
+
+  FloatAttr eps = b.getF32FloatAttr(c.normEps);
+  loc = named("embed");
+  Value h = EmbedOp::create(b, loc, act({tokens, c.hiddenSize}),
+                            weight(TensorRole::TokenEmbedding), ids);
+  unsigned slot = 0;
+  for (int64_t i = 0; i < c.numLayers(); ++i) {
+    loc = named("layers." + std::to_string(i));
+    Value x =
+        RMSNormOp::create(b, loc, h.getType(), h, weight(TensorRole::OperatorNorm, i), eps);
+    if (c.layers[i] == LayerKind::Attention) {
+      x = attention(x, i, state[slot], state[slot + 1]);
+      slot += 2;
+    } else {
+      x = shortConv(x, i, state[slot]);
+      slot += 1;
+    }
+    h = add(h, x);
+    Value f = RMSNormOp::create(b, loc, h.getType(), h, weight(TensorRole::FFNNorm, i), eps);
+    h = add(h, feedForward(f, i));
+  }
+  loc = named("head");
+  h = RMSNormOp::create(b, loc, h.getType(), h, weight(TensorRole::FinalNorm), eps);
+  SmallVector<Value> outs = {linear(h, weight(TensorRole::Output))};
+  outs.append(state.begin(), state.end());
+  func::ReturnOp::create(b, loc, outs);
+  loc = b.getUnknownLoc();
+}
+
+OwningOpRef<ModuleOp> ModelBuilder::build() {
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  describeModel(*module);
+  declareParams(*module);
+  for (int64_t i = 0; i < c.numLayers(); ++i) {
+    std::string layer = "layers." + std::to_string(i);
+    if (c.layers[i] == LayerKind::Conv) {
+      states.push_back(
+          {layer + ".conv", act({c.convL - 1, c.hiddenSize})});
+    } else {
+      auto cache = act({options.maxContext, c.numKVHeads, c.headDim});
+      states.push_back({layer + ".key_cache", cache});
+      states.push_back({layer + ".value_cache", cache});
+    }
+  }
+  buildEntry(*module, "prefill", ShapedType::kDynamic);
+  buildEntry(*module, "decode", 1);
+  return module;
+}
+
+namespace liquid {
+llvm::Expected<OwningOpRef<ModuleOp>>
+importModel(MLIRContext &context, const Checkpoint &checkpoint,
+            const ImportOptions &options) {
+  if (options.maxContext < 1)
+    return llvm::createStringError("--max-context must be positive, got " +
+                                   std::to_string(options.maxContext));
+  context.loadDialect<LiquidDialect, arith::ArithDialect, func::FuncDialect,
+                      tensor::TensorDialect>();
+  OwningOpRef<ModuleOp> module =
+      ModelBuilder(context, checkpoint, options).build();
+  if (failed(verify(*module)))
+    return llvm::createStringError(checkpoint.path +
+                                   ": the imported module does not verify");
+  return module;
+}
+} // namespace liquid

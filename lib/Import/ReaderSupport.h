@@ -1,0 +1,64 @@
+//===- ReaderSupport.h - Helpers shared by the checkpoint readers -*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Private to lib/Import: the error constructor that gives every reader
+// message its "<file>: <what>: <why>" form, checked arithmetic for sizes read
+// from untrusted files, and the final check of a loaded tensor table against
+// the table the config implies (TensorNames.h), which the HF and GGUF readers
+// share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIQUID_LIB_IMPORT_READERSUPPORT_H
+#define LIQUID_LIB_IMPORT_READERSUPPORT_H
+
+#include "liquid/Import/Checkpoint.h"
+#include "liquid/Import/GGUFFormat.h"
+#include "llvm/ADT/Twine.h"
+
+#include <optional>
+#include <string>
+
+namespace liquid {
+struct GGUFValue;
+} // namespace liquid
+
+namespace liquid::detail {
+
+/// Most layers a config may declare: per-layer tables are allocated from
+/// this count, so a corrupt value must not reach the allocator.
+constexpr int64_t kMaxLayers = 1 << 16;
+
+/// "<file>: <message>" as an llvm::Error.
+llvm::Error readerError(const llvm::Twine &file, const llvm::Twine &message);
+
+/// "[a, b, c]".
+std::string shapeString(llvm::ArrayRef<int64_t> shape);
+
+/// The product of `dims`, or nothing if a dimension is negative or the
+/// product exceeds INT64_MAX. An empty shape has one element.
+std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> dims);
+
+/// Maps a whole file read-only (never copied for large files).
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+openFileForReading(llvm::StringRef path);
+
+/// Checks `ckpt.tensors` against modelTensors(ckpt.config, ckpt.format):
+/// every expected tensor present with the expected shape, float-only roles
+/// stored as floats, nothing else present. A stored output head unties the
+/// embedding first. On entry `ckpt.tensorOrder` lists the tensors in file
+/// order (used to report the first unexpected one); on success it holds the
+/// table's order. Missing tensors are reported against `mainFile`.
+llvm::Error validateTensorTable(Checkpoint &ckpt, llvm::StringRef mainFile);
+
+/// Bytes of a fixed-size GGUF metadata value, 0 for strings and arrays, or
+/// nothing for an unknown type.
+std::optional<uint64_t> ggufScalarSize(gguf::ValueType type);
+
+/// Decodes a fixed-size little-endian GGUF scalar at `p` into `v`.
+void decodeGGUFScalar(gguf::ValueType type, const uint8_t *p, GGUFValue &v);
+
+} // namespace liquid::detail
+
+#endif // LIQUID_LIB_IMPORT_READERSUPPORT_H
