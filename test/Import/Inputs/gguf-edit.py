@@ -3,7 +3,7 @@
 bad-input tests. Parses the header, applies the edits, writes the header back
 and copies the tensor data unchanged (offsets are relative to the data start).
 
-  gguf-edit.py IN OUT [--drop-tensor NAME] [--set-type NAME GGML_TYPE]
+  gguf-edit.py IN OUT [--drop-tensor NAME]... [--set-type NAME GGML_TYPE]
                       [--set-shape NAME D0,D1,...] [--set-offset NAME BYTES]
                       [--set-string KEY VALUE] [--drop-key KEY]
 
@@ -57,7 +57,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("input")
     p.add_argument("output")
-    p.add_argument("--drop-tensor")
+    p.add_argument("--drop-tensor", action="append", default=[])
     p.add_argument("--set-type", nargs=2)
     p.add_argument("--set-shape", nargs=2)
     p.add_argument("--set-offset", nargs=2)
@@ -86,8 +86,8 @@ def main():
     def tensor(name):
         return next(x for x in tensors if x[0] == name.encode())
 
-    if a.drop_tensor:
-        tensors.remove(tensor(a.drop_tensor))
+    for name in a.drop_tensor:
+        tensors.remove(tensor(name))
     if a.set_type:
         tensor(a.set_type[0])[2] = int(a.set_type[1])
     if a.set_shape:
