@@ -320,7 +320,7 @@ llvm::Expected<OwningOpRef<ModuleOp>>
 importModel(MLIRContext &context, const Checkpoint &checkpoint,
             const ImportOptions &options) {
   if (options.maxContext < 1)
-    return llvm::createStringError("--max-context must be positive, got " +
+    return llvm::createStringError("--max-context: must be positive, got " +
                                    std::to_string(options.maxContext));
   context.loadDialect<LiquidDialect, arith::ArithDialect, func::FuncDialect,
                       tensor::TensorDialect>();

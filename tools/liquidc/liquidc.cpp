@@ -54,7 +54,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
-  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  // libLLVM registers hundreds of backend options; --help shows ours.
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "Liquid compiler\n");
 
   auto checkpoint = liquid::readCheckpoint(inputPath);
@@ -78,6 +79,8 @@ int main(int argc, char **argv) {
             os << "\n";
             return llvm::Error::success();
           }))
-    return fail(std::move(error));
+    return fail(llvm::createStringError(
+        outputPath + ": cannot write: " +
+        llvm::errorToErrorCode(std::move(error)).message()));
   return 0;
 }

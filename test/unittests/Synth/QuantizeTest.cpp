@@ -43,7 +43,9 @@ TEST(QuantizeTest, HalfHandPicked) {
   struct Case {
     float in;
     uint16_t out;
-  } cases[] = {
+  };
+  // clang-format off
+  const Case cases[] = {
       {0.0f, 0x0000}, {-0.0f, 0x8000}, {1.0f, 0x3c00}, {-2.0f, 0xc000},
       {0.5f, 0x3800},
       // Ties between 1 and its neighbours go to the even mantissa.
@@ -58,6 +60,7 @@ TEST(QuantizeTest, HalfHandPicked) {
       {1023 * pow2(-24), 0x03ff}, {1023.5f * pow2(-24), 0x0400},
       {pow2(-14), 0x0400}, {1e-40f, 0x0000},
   };
+  // clang-format on
   for (const Case &c : cases)
     EXPECT_EQ(floatToHalf(c.in), c.out) << "input " << c.in;
 
@@ -96,7 +99,9 @@ TEST(QuantizeTest, BF16HandPicked) {
   struct Case {
     uint32_t in;
     uint16_t out;
-  } cases[] = {
+  };
+  // clang-format off
+  const Case cases[] = {
       {0x3f800000, 0x3f80}, {0x80000000, 0x8000},
       // Ties to even, and just off the tie.
       {0x3f808000, 0x3f80}, {0x3f818000, 0x3f82}, {0xbf818000, 0xbf82},
@@ -108,6 +113,7 @@ TEST(QuantizeTest, BF16HandPicked) {
       {0x00008000, 0x0000}, {0x00018000, 0x0002}, {0x00008001, 0x0001},
       {0x80008000, 0x8000}, {0x007fffff, 0x0080},
   };
+  // clang-format on
   for (const Case &c : cases)
     EXPECT_EQ(floatToBF16(fromBits(c.in)), c.out) << std::hex << c.in;
 
@@ -132,8 +138,8 @@ TEST(QuantizeTest, BF16EveryMidpoint) {
 TEST(QuantizeTest, Q8_0ReferenceBytes) {
   std::vector<float> x(4 * 32, 0.0f);
   // Block 0: amax 127 -> d = 1; roundf rounds halves away from zero.
-  const float b0[] = {127, -127, 2.5f, -2.5f, 0.5f, -0.5f, 0.49f, 1.5f,
-                      3.2f, -3.7f, 0, 100.4f};
+  const float b0[] = {127,   -127, 2.5f, -2.5f, 0.5f, -0.5f,
+                      0.49f, 1.5f, 3.2f, -3.7f, 0,    100.4f};
   std::copy(std::begin(b0), std::end(b0), x.begin());
   // Block 1: amax 63.5 (negative) -> d = 0.5, q = round(2x).
   const float b1[] = {-63.5f, 1.25f, -0.75f, 0.25f, 10, 63.4f};
@@ -232,8 +238,8 @@ void checkDequantError(DType t, float halfSteps, int qMax) {
     const uint8_t *p = &bytes[b * blockBytes];
     float dh = halfToFloat(static_cast<uint16_t>(p[0] | p[1] << 8));
     ASSERT_EQ(dh, roundToPrecision(DType::F16, d)) << "block " << b;
-    float bound = halfSteps * std::fabs(d) * (1 + 1e-4f) +
-                  qMax * std::fabs(dh - d);
+    float bound =
+        halfSteps * std::fabs(d) * (1 + 1e-4f) + qMax * std::fabs(dh - d);
     for (int j = 0; j < 32; ++j) {
       int q = t == DType::Q8_0
                   ? static_cast<int8_t>(p[2 + j])

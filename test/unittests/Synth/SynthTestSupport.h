@@ -27,8 +27,14 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
+
+namespace liquid {
+/// Lets GoogleTest print a DType ("bf16") in messages and test parameters.
+inline void PrintTo(DType t, std::ostream *os) { *os << dtypeName(t).str(); }
+} // namespace liquid
 
 namespace liquid::test {
 
@@ -48,8 +54,8 @@ protected:
 
   /// Writes preset `preset` to `name` in the temporary directory.
   std::string synthesize(llvm::StringRef name, llvm::StringRef preset,
-                    CheckpointFormat format, DType dtype, uint64_t seed,
-                    uint64_t maxShardBytes = uint64_t(2) << 30) const {
+                         CheckpointFormat format, DType dtype, uint64_t seed,
+                         uint64_t maxShardBytes = uint64_t(2) << 30) const {
     synth::SynthOptions o;
     o.preset = synth::findPreset(preset);
     EXPECT_NE(o.preset, nullptr) << preset.str();
@@ -75,6 +81,40 @@ protected:
 
   llvm::SmallString<256> root;
 };
+
+/// Every field of `got` equals `want`. GGUF stores the norm epsilon and
+/// RoPE theta as f32, so with `f32Floats` those compare at f32.
+inline void expectConfig(const ModelConfig &got, const ModelConfig &want,
+                         bool f32Floats) {
+  EXPECT_EQ(got.arch, want.arch);
+  EXPECT_EQ(got.vocabSize, want.vocabSize);
+  EXPECT_EQ(got.hiddenSize, want.hiddenSize);
+  EXPECT_EQ(got.numHeads, want.numHeads);
+  EXPECT_EQ(got.numKVHeads, want.numKVHeads);
+  EXPECT_EQ(got.headDim, want.headDim);
+  EXPECT_EQ(got.ffnSize, want.ffnSize);
+  EXPECT_EQ(got.convL, want.convL);
+  EXPECT_EQ(got.maxPositions, want.maxPositions);
+  if (f32Floats) {
+    EXPECT_EQ(float(got.normEps), float(want.normEps));
+    EXPECT_EQ(float(got.ropeTheta), float(want.ropeTheta));
+  } else {
+    EXPECT_EQ(got.normEps, want.normEps);
+    EXPECT_EQ(got.ropeTheta, want.ropeTheta);
+  }
+  EXPECT_EQ(got.tiedEmbeddings, want.tiedEmbeddings);
+  EXPECT_EQ(got.layers, want.layers);
+  EXPECT_EQ(got.numExperts, want.numExperts);
+  EXPECT_EQ(got.expertsPerToken, want.expertsPerToken);
+  EXPECT_EQ(got.moeFfnSize, want.moeFfnSize);
+  EXPECT_EQ(got.numDenseLayers, want.numDenseLayers);
+  EXPECT_EQ(got.normTopKProb, want.normTopKProb);
+  EXPECT_EQ(got.useExpertBias, want.useExpertBias);
+  EXPECT_EQ(got.routedScalingFactor, want.routedScalingFactor);
+  EXPECT_EQ(got.bosTokenId, want.bosTokenId);
+  EXPECT_EQ(got.eosTokenId, want.eosTokenId);
+  EXPECT_EQ(got.padTokenId, want.padTokenId);
+}
 
 /// Names in a directory, sorted.
 inline std::vector<std::string> listDir(llvm::StringRef dir) {
