@@ -61,7 +61,9 @@ def Liquid_CfCOp : Liquid_Op<"cfc", [Pure, AttrSizedOperandSegments,
     %out, %h = liquid.cfc(%x, %h0) mode(default) activation(lecun_tanh)
         backbone(%bw, %bb) ff1(%w1, %b1) ff2(%w2, %b2)
         time(%taw, %tab, %tbw, %tbb) {time_span = 1.0 : f64}
-        : (tensor<16x4xf32>, tensor<8xf32>, tensor<32x12xf32>, tensor<32xf32>, ...)
+        : (tensor<16x4xf32>, tensor<8xf32>, tensor<32x12xf32>, tensor<32xf32>,
+           tensor<8x32xf32>, tensor<8xf32>, tensor<8x32xf32>, tensor<8xf32>,
+           tensor<8x32xf32>, tensor<8xf32>, tensor<8x32xf32>, tensor<8xf32>)
           -> (tensor<16x8xf32>, tensor<8xf32>)
     ```
   }];
@@ -128,8 +130,14 @@ def Liquid_LTCOp : Liquid_Op<"ltc", [Pure,
     ```mlir
     %out, %v = liquid.ltc(%x, %v0) leak(%gl, %vl, %cm) synapse(%s, %mu, %w, %e, %m)
         sensory(%ss, %smu, %sw, %se, %sm) input_map(%iw, %ib) output_map(%ow, %ob)
-        {ode_unfolds = 6 : i64, elapsed_time = 1.0 : f64, epsilon = 1.0e-08 : f64, implicit_constraints = true}
-        : (...) -> (tensor<16x2xf32>, tensor<8xf32>)
+        {ode_unfolds = 6 : i64, elapsed_time = 1.0 : f64, epsilon = 1.0e-08 : f64,
+         implicit_constraints = true}
+        : (tensor<16x3xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+           tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>,
+           tensor<8x8xf32>, tensor<8x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>,
+           tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3xf32>,
+           tensor<3xf32>, tensor<2xf32>, tensor<2xf32>)
+          -> (tensor<16x2xf32>, tensor<8xf32>)
     ```
   }];
   let arguments = (ins RankedTensorOf<[F32], [HasAnyRankOfPred<[2]>]>:$input,

@@ -51,7 +51,7 @@ def Liquid_MoERouterOp : Liquid_Op<"moe_router", [Pure,
   }];
 }
 
-def Liquid_MoEExpertsOp : Liquid_Op<"moe_experts", [Pure,
+def Liquid_MoEExpertsOp : Liquid_Op<"moe_experts", [NoMemoryEffect,
     AllTypesMatch<["input", "result"]>]> {
   let summary = "Runs the selected SwiGLU experts and combines their outputs";
   let description = [{
@@ -65,7 +65,8 @@ def Liquid_MoEExpertsOp : Liquid_Op<"moe_experts", [Pure,
 
     The expert weights are stacked: `gate`/`up` `[E, ffn, hidden]`, `down`
     `[E, hidden, ffn]`, any weight element type. Only the selected experts'
-    weights are needed; lowering reads no others.
+    weights are needed; lowering reads no others. Ids must lie in `[0, E)`
+    (a router guarantees it), so the op is not speculatable.
 
     ```mlir
     %y = liquid.moe_experts %x, %ids, %w, %g, %u, %d

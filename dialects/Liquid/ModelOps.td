@@ -60,12 +60,13 @@ def Liquid_WeightOp : Liquid_Op<"weight", [Pure,
 // Embedding, normalization, linear layers
 //===----------------------------------------------------------------------===//
 
-def Liquid_EmbedOp : Liquid_Op<"embed", [Pure]> {
+def Liquid_EmbedOp : Liquid_Op<"embed", [NoMemoryEffect]> {
   let summary = "Looks up token embeddings";
   let description = [{
     Gathers one row of the `[vocab, hidden]` table per token id and widens it
     to f32: `result[t, :] = table[ids[t], :]`. Ids outside the table are
-    undefined behaviour; the runtime checks them.
+    undefined behaviour (the runtime checks them), so the op has no side
+    effects but is not speculatable.
 
     ```mlir
     %h = liquid.embed %table[%ids] : tensor<1024x256xbf16>, tensor<?xi32> -> tensor<?x256xf32>

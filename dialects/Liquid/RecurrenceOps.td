@@ -52,7 +52,7 @@ def Liquid_ShortConvOp : Liquid_Op<"short_conv", [Pure,
   let hasVerifier = 1;
 }
 
-def Liquid_AttentionOp : Liquid_Op<"attention", [Pure,
+def Liquid_AttentionOp : Liquid_Op<"attention", [NoMemoryEffect,
     DeclareOpInterfaceMethods<Liquid_RecurrentStateOpInterface>,
     AllTypesMatch<["query", "result"]>,
     AllTypesMatch<["key", "value"]>,
@@ -72,7 +72,7 @@ def Liquid_AttentionOp : Liquid_Op<"attention", [Pure,
 
     `scale` defaults to `1/sqrt(head_dim)`. Queries and keys arrive already
     normalized and rotated. `position + T <= capacity` is the caller's
-    precondition.
+    precondition; the op is therefore not speculatable.
 
     ```mlir
     %o, %k1, %v1 = liquid.attention %q, %k, %v, %k0, %v0, %pos

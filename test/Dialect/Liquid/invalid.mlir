@@ -363,7 +363,7 @@ func.func @f(%x: tensor<?x8xf32>, %g: tensor<4x8xf32>) {
 
 func.func @f(%x: tensor<2x8xf32>, %g: tensor<4x8xf32>) {
   // expected-error @below {{expert id rows (3) must equal input rows (2)}}
-  %i, %w = liquid.moe_router %x, %g {top_k = 2 : i64, normalize = true, scaling = 1.0 : f64} : tensor<2x8xf32>, tensor<4x8xf32> -> tensor<3x2xi32>, tensor<2x2xf32>
+  %i, %w = liquid.moe_router %x, %g {top_k = 2 : i64, normalize = true, scaling = 1.0 : f64} : tensor<2x8xf32>, tensor<4x8xf32> -> tensor<3x2xi32>, tensor<3x2xf32>
   return
 }
 
@@ -575,5 +575,236 @@ func.func @f(%x: tensor<16x3xf32>, %v: tensor<8xf32>, %n: tensor<8xf32>, %nn: te
 func.func @f(%x: tensor<16x3xf32>, %v: tensor<8xf32>, %n: tensor<8xf32>, %nn: tensor<8x8xf32>, %sn: tensor<3x8xf32>, %s: tensor<3xf32>, %m: tensor<2xf32>) {
   // expected-error @below {{attribute 'ode_unfolds' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
   %o, %v1 = liquid.ltc(%x, %v) leak(%n, %n, %n) synapse(%nn, %nn, %nn, %nn, %nn) sensory(%sn, %sn, %sn, %sn, %sn) input_map(%s, %s) output_map(%m, %m) {ode_unfolds = 0 : i64, elapsed_time = 1.0 : f64, epsilon = 1.0e-8 : f64, implicit_constraints = true} : (tensor<16x3xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<16x2xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+// Tests that a quantized param needs at least one dimension.
+// expected-error @below {{type of a quantized type needs rank >= 1}}
+liquid.param @w : tensor<!liquid.q8_0>
+
+// -----
+
+// Tests that an embedding table of a quantized type needs whole blocks.
+func.func @f(%t: tensor<16x48x!liquid.q8_0>, %ids: tensor<3xi32>) {
+  // expected-error @below {{table innermost dimension (48) must be a multiple of the block size (32)}}
+  %h = liquid.embed %t[%ids] : tensor<16x48x!liquid.q8_0>, tensor<3xi32> -> tensor<3x48xf32>
+  return
+}
+
+// -----
+
+// Tests that RMSNorm and linear need an input of rank >= 1.
+func.func @f(%x: tensor<f32>, %w: tensor<1xf32>) {
+  // expected-error @below {{input must have rank >= 1}}
+  %y = liquid.rms_norm %x, %w {epsilon = 1.0e-5 : f32} : tensor<f32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<f32>, %w: tensor<4x1xf32>) {
+  // expected-error @below {{input must have rank >= 1}}
+  %y = liquid.linear %x, %w : tensor<f32>, tensor<4x1xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests the rank and block rules of the feed-forward's down projection.
+func.func @f(%x: tensor<?x8xf32>, %g: tensor<16x8xf32>, %d: tensor<8x16x1xf32>) {
+  // expected-error @below {{down must have rank 2, got 3}}
+  %y = liquid.ffn %x, %g, %g, %d : tensor<?x8xf32>, tensor<16x8xf32>, tensor<16x8xf32>, tensor<8x16x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x64xf32>, %g: tensor<48x64xf32>, %d: tensor<64x48x!liquid.q8_0>) {
+  // expected-error @below {{down innermost dimension (48) must be a multiple of the block size (32)}}
+  %y = liquid.ffn %x, %g, %g, %d : tensor<?x64xf32>, tensor<48x64xf32>, tensor<48x64xf32>, tensor<64x48x!liquid.q8_0>
+  return
+}
+
+// -----
+
+// Tests the short convolution's rank rules.
+func.func @f(%x: tensor<?x24x1xf32>, %k: tensor<8x3xf32>, %s: tensor<2x8xf32>) {
+  // expected-error @below {{input must have rank 2, got 3}}
+  %y, %s1 = liquid.short_conv %x, %k, %s : tensor<?x24x1xf32>, tensor<8x3xf32>, tensor<2x8xf32> -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x24xf32>, %k: tensor<24xf32>, %s: tensor<2x8xf32>) {
+  // expected-error @below {{kernel must have rank 2, got 1}}
+  %y, %s1 = liquid.short_conv %x, %k, %s : tensor<?x24xf32>, tensor<24xf32>, tensor<2x8xf32> -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x24xf32>, %k: tensor<8x3xf32>, %s: tensor<16xf32>) {
+  // expected-error @below {{state must have rank 2, got 1}}
+  %y, %s1 = liquid.short_conv %x, %k, %s : tensor<?x24xf32>, tensor<8x3xf32>, tensor<16xf32> -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+// Tests attention's rank, head and static-size rules.
+func.func @f(%q: tensor<1x256xf32>, %k: tensor<1x2x8xf32>, %c: tensor<16x2x8xf32>, %p: index) {
+  // expected-error @below {{query must have rank 3, got 2}}
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x256xf32>, tensor<1x2x8xf32>, tensor<16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x0x8xf32>, %c: tensor<16x0x8xf32>, %p: index) {
+  // expected-error @below {{query heads (4) must be a multiple of key/value heads (0)}}
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x0x8xf32>, tensor<16x0x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x4x?xf32>, %k: tensor<1x2x8xf32>, %c: tensor<16x2x8xf32>, %p: index) {
+  // expected-error @below {{head dimension must be static}}
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x?xf32>, tensor<1x2x8xf32>, tensor<16x2x8xf32>
+  return
+}
+
+// -----
+
+// Tests that router ids and weights have the same number of rows.
+func.func @f(%x: tensor<?x8xf32>, %g: tensor<4x8xf32>) {
+  // expected-error @below {{expert weight rows (4) must equal expert id rows (3)}}
+  %i, %w = liquid.moe_router %x, %g {top_k = 2 : i64, normalize = true, scaling = 1.0 : f64} : tensor<?x8xf32>, tensor<4x8xf32> -> tensor<3x2xi32>, tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x8x1xf32>, %g: tensor<4x8xf32>) {
+  // expected-error @below {{input must have rank 2, got 3}}
+  %i, %w = liquid.moe_router %x, %g {top_k = 2 : i64, normalize = true, scaling = 1.0 : f64} : tensor<?x8x1xf32>, tensor<4x8xf32> -> tensor<?x2xi32>, tensor<?x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x8xf32>, %g: tensor<4x8xf32>, %b: tensor<4x1xf32>) {
+  // expected-error @below {{bias must have rank 1, got 2}}
+  %i, %w = liquid.moe_router %x, %g, %b {top_k = 2 : i64, normalize = true, scaling = 1.0 : f64} : tensor<?x8xf32>, tensor<4x8xf32>, tensor<4x1xf32> -> tensor<?x2xi32>, tensor<?x2xf32>
+  return
+}
+
+// -----
+
+// Tests the remaining expert shape rules.
+func.func @f(%x: tensor<?x8xf32>, %i: tensor<3x2xi32>, %w: tensor<4x2xf32>, %g: tensor<4x16x8xf32>, %d: tensor<4x8x16xf32>) {
+  // expected-error @below {{expert weight rows (4) must equal expert id rows (3)}}
+  %y = liquid.moe_experts %x, %i, %w, %g, %g, %d : tensor<?x8xf32>, tensor<3x2xi32>, tensor<4x2xf32>, tensor<4x16x8xf32>, tensor<4x16x8xf32>, tensor<4x8x16xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x8xf32>, %i: tensor<?x2xi32>, %w: tensor<?x2xf32>, %g: tensor<4x16x8xf32>, %d: tensor<5x8x16xf32>) {
+  // expected-error @below {{down experts (5) must equal gate experts (4)}}
+  %y = liquid.moe_experts %x, %i, %w, %g, %g, %d : tensor<?x8xf32>, tensor<?x2xi32>, tensor<?x2xf32>, tensor<4x16x8xf32>, tensor<4x16x8xf32>, tensor<5x8x16xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x8xf32>, %i: tensor<?x2xi32>, %w: tensor<?x2xf32>, %g: tensor<4x16x8xf32>, %u: tensor<4x12x8xf32>, %d: tensor<4x8x16xf32>) {
+  // expected-error @below {{up output size (12) must equal gate output size (16)}}
+  %y = liquid.moe_experts %x, %i, %w, %g, %u, %d : tensor<?x8xf32>, tensor<?x2xi32>, tensor<?x2xf32>, tensor<4x16x8xf32>, tensor<4x12x8xf32>, tensor<4x8x16xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x8xf32>, %i: tensor<?x2xi32>, %w: tensor<?x2xf32>, %g: tensor<4x16x8xf32>, %u: tensor<4x16x9xf32>, %d: tensor<4x8x16xf32>) {
+  // expected-error @below {{up input size (9) must equal input width (8)}}
+  %y = liquid.moe_experts %x, %i, %w, %g, %u, %d : tensor<?x8xf32>, tensor<?x2xi32>, tensor<?x2xf32>, tensor<4x16x8xf32>, tensor<4x16x9xf32>, tensor<4x8x16xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x48xf32>, %i: tensor<?x2xi32>, %w: tensor<?x2xf32>, %g: tensor<4x16x48x!liquid.q4_0>, %d: tensor<4x48x16xf32>) {
+  // expected-error @below {{gate innermost dimension (48) must be a multiple of the block size (32)}}
+  %y = liquid.moe_experts %x, %i, %w, %g, %g, %d : tensor<?x48xf32>, tensor<?x2xi32>, tensor<?x2xf32>, tensor<4x16x48x!liquid.q4_0>, tensor<4x16x48x!liquid.q4_0>, tensor<4x48x16xf32>
+  return
+}
+
+// -----
+
+// Tests the remaining CfC shape rules.
+func.func @f(%x: tensor<16x4xf32>, %h: tensor<8xf32>, %w: tensor<8x12xf32>, %b: tensor<8xf32>) {
+  // expected-error @below {{output width (9) must equal the cell's output width (8)}}
+  %o, %h1 = liquid.cfc(%x, %h) mode(pure) activation(lecun_tanh) backbone() ff1(%w, %b) pure(%b, %b) {time_span = 1.0 : f64} : (tensor<16x4xf32>, tensor<8xf32>, tensor<8x12xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<16x9xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x4xf32>, %h: tensor<8xf32>, %bw: tensor<32x12xf32>, %bb: tensor<31xf32>, %w: tensor<8x32xf32>, %b: tensor<8xf32>) {
+  // expected-error @below {{backbone bias must have shape [32], got 'tensor<31xf32>'}}
+  %o, %h1 = liquid.cfc(%x, %h) mode(pure) activation(lecun_tanh) backbone(%bw, %bb) ff1(%w, %b) pure(%b, %b) {time_span = 1.0 : f64} : (tensor<16x4xf32>, tensor<8xf32>, tensor<32x12xf32>, tensor<31xf32>, tensor<8x32xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<16x8xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x4xf32>, %h: tensor<8xf32>, %bw: tensor<32xf32>, %w: tensor<8x32xf32>, %b: tensor<8xf32>) {
+  // expected-error @below {{backbone weight must have rank 2, got 1}}
+  %o, %h1 = liquid.cfc(%x, %h) mode(pure) activation(lecun_tanh) backbone(%bw, %bw) ff1(%w, %b) pure(%b, %b) {time_span = 1.0 : f64} : (tensor<16x4xf32>, tensor<8xf32>, tensor<32xf32>, tensor<32xf32>, tensor<8x32xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<16x8xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x4xf32>, %h: tensor<8xf32>, %w: tensor<8x12xf32>, %b: tensor<8xf32>, %a: tensor<6xf32>) {
+  // expected-error @below {{amplitude must have shape [8], got 'tensor<6xf32>'}}
+  %o, %h1 = liquid.cfc(%x, %h) mode(pure) activation(lecun_tanh) backbone() ff1(%w, %b) pure(%b, %a) {time_span = 1.0 : f64} : (tensor<16x4xf32>, tensor<8xf32>, tensor<8x12xf32>, tensor<8xf32>, tensor<8xf32>, tensor<6xf32>) -> (tensor<16x8xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x?xf32>, %h: tensor<8xf32>, %w: tensor<8x12xf32>, %b: tensor<8xf32>) {
+  // expected-error @below {{state and input widths must be static}}
+  %o, %h1 = liquid.cfc(%x, %h) mode(pure) activation(lecun_tanh) backbone() ff1(%w, %b) pure(%b, %b) {time_span = 1.0 : f64} : (tensor<16x?xf32>, tensor<8xf32>, tensor<8x12xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<16x8xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+// Tests the remaining LTC shape rules.
+func.func @f(%x: tensor<16x3xf32>, %v: tensor<8xf32>, %n: tensor<8xf32>, %nn: tensor<8x8xf32>, %sn: tensor<3x8xf32>, %s: tensor<3xf32>, %m: tensor<2x1xf32>, %mb: tensor<2xf32>) {
+  // expected-error @below {{output_w must have rank 1, got 2}}
+  %o, %v1 = liquid.ltc(%x, %v) leak(%n, %n, %n) synapse(%nn, %nn, %nn, %nn, %nn) sensory(%sn, %sn, %sn, %sn, %sn) input_map(%s, %s) output_map(%m, %mb) {ode_unfolds = 6 : i64, elapsed_time = 1.0 : f64, epsilon = 1.0e-8 : f64, implicit_constraints = true} : (tensor<16x3xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2x1xf32>, tensor<2xf32>) -> (tensor<16x2xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x3xf32>, %v: tensor<8xf32>, %n: tensor<8xf32>, %nn: tensor<8x8xf32>, %sn: tensor<3x8xf32>, %s: tensor<3xf32>, %s4: tensor<4xf32>, %m: tensor<2xf32>) {
+  // expected-error @below {{input_w must have shape [3], got 'tensor<4xf32>'}}
+  %o, %v1 = liquid.ltc(%x, %v) leak(%n, %n, %n) synapse(%nn, %nn, %nn, %nn, %nn) sensory(%sn, %sn, %sn, %sn, %sn) input_map(%s4, %s) output_map(%m, %m) {ode_unfolds = 6 : i64, elapsed_time = 1.0 : f64, epsilon = 1.0e-8 : f64, implicit_constraints = true} : (tensor<16x3xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<4xf32>, tensor<3xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<16x2xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x3xf32>, %v: tensor<8xf32>, %n: tensor<8xf32>, %nn: tensor<8x8xf32>, %sn: tensor<3x8xf32>, %s: tensor<3xf32>, %m: tensor<2xf32>, %m3: tensor<3xf32>) {
+  // expected-error @below {{output_b must have shape [2], got 'tensor<3xf32>'}}
+  %o, %v1 = liquid.ltc(%x, %v) leak(%n, %n, %n) synapse(%nn, %nn, %nn, %nn, %nn) sensory(%sn, %sn, %sn, %sn, %sn) input_map(%s, %s) output_map(%m, %m3) {ode_unfolds = 6 : i64, elapsed_time = 1.0 : f64, epsilon = 1.0e-8 : f64, implicit_constraints = true} : (tensor<16x3xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf32>, tensor<3xf32>) -> (tensor<16x2xf32>, tensor<8xf32>)
   return
 }

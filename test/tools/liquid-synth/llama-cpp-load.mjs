@@ -6,7 +6,8 @@
 // bundled (prebuilt) in the npm package node-llama-cpp. For each file it
 // loads the model, checks the tokenizer (a word of the built-in list is one
 // token, BOS/EOS ids), and generates 8 greedy tokens. Not run by lit: node
-// and node-llama-cpp are optional. Without node-llama-cpp it prints SKIP and
+// and node-llama-cpp are optional (ctest runs it through llama-cpp.sh, which
+// installs node-llama-cpp from npm). Without node-llama-cpp it prints SKIP and
 // exits 0.
 //
 //   mkdir -p /tmp/nlc && cd /tmp/nlc && npm init -y >/dev/null &&

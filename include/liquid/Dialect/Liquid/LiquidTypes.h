@@ -18,9 +18,4 @@
 #define GET_TYPEDEF_CLASSES
 #include "liquid/Dialect/Liquid/LiquidTypes.h.inc"
 
-namespace mlir::liquid {
-/// Bytes a weight tensor of this type occupies in storage.
-int64_t getStorageBytes(RankedTensorType type);
-} // namespace mlir::liquid
-
 #endif // LIQUID_DIALECT_LIQUID_LIQUIDTYPES_H

@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // This file implements the QuantizedTypeInterface of the liquid dialect's
-// block-quantized types and the storage size of weight tensors.
+// block-quantized types.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,12 +47,4 @@ GroupQuantType::verify(function_ref<InFlightDiagnostic()> emitError,
                           "got "
                        << group;
   return success();
-}
-
-int64_t mlir::liquid::getStorageBytes(RankedTensorType type) {
-  Type element = type.getElementType();
-  int64_t n = type.getNumElements();
-  if (auto q = dyn_cast<QuantizedTypeInterface>(element))
-    return n / q.getBlockSize() * q.getBlockBytes();
-  return n * static_cast<int64_t>(element.getIntOrFloatBitWidth() / 8);
 }

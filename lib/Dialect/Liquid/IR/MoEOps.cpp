@@ -15,7 +15,9 @@ using namespace mlir::liquid::detail;
 /// The router's and the experts' [tokens, k] ids and weights.
 static LogicalResult verifyRouting(Operation *op, Value input, Value ids,
                                    Value weights) {
-  if (failed(expectSize(op, dim(ids, 0), "expert id rows", dim(input, 0),
+  if (failed(expectSize(op, dim(weights, 0), "expert weight rows",
+                        dim(ids, 0), "expert id rows")) ||
+      failed(expectSize(op, dim(ids, 0), "expert id rows", dim(input, 0),
                         "input rows")) ||
       failed(expectSize(op, dim(weights, 0), "expert weight rows",
                         dim(input, 0), "input rows")))

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Cross-checks liquid-synth's GGUF files with a real llama.cpp: the prebuilt
+# one in the npm package node-llama-cpp, installed into WORK on first use.
+# Loads dense and MoE files in several types and generates 8 greedy tokens
+# from each (llama-cpp-load.mjs). Exits 77 (ctest: skipped) when Node.js 20+
+# and npm are missing or the npm registry cannot be reached.
+#
+#   llama-cpp.sh BIN_DIR WORK_DIR
+set -euo pipefail
+bin=$1
+work=$2
+here=$(cd "$(dirname "$0")" && pwd)
+version=3.22.1
+
+skip() { echo "SKIP: llama.cpp cross-check: $*"; exit 77; }
+command -v node >/dev/null && command -v npm >/dev/null || skip "needs node and npm"
+node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
+  || skip "node-llama-cpp needs Node.js >= 20 (found $(node --version))"
+
+mkdir -p "$work/npm"
+if [ ! -f "$work/npm/node_modules/node-llama-cpp/package.json" ]; then
+  (cd "$work/npm" && npm init -y >/dev/null &&
+   NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --omit=optional --ignore-scripts \
+     --no-audit --no-fund "node-llama-cpp@$version" "@node-llama-cpp/linux-x64@$version" \
+     >"$work/npm/install.log" 2>&1) \
+    || skip "could not install node-llama-cpp@$version (see $work/npm/install.log)"
+fi
+
+files=()
+for spec in tiny:f32 tiny:q8_0 tiny:q4_0 tiny:bf16 tiny-moe:f16 tiny-moe:q8_0; do
+  preset=${spec%%:*} dtype=${spec##*:}
+  out="$work/$preset-$dtype.gguf"
+  "$bin/liquid-synth" --preset "$preset" --format gguf --dtype "$dtype" --seed 0 -o "$out" --quiet
+  files+=("$out")
+done
+node "$here/llama-cpp-load.mjs" --node-modules "$work/npm/node_modules" "${files[@]}"
