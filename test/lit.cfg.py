@@ -15,6 +15,7 @@ config.test_exec_root = os.path.join(config.liquid_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%examples", os.path.join(config.liquid_src_root, "examples")))
+config.substitutions.append(("%docs", os.path.join(config.liquid_obj_root, "docs")))
 
 llvm_config.use_default_substitutions()
 
