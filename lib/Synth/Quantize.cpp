@@ -229,45 +229,10 @@ void liquid::synth::decodeValues(DType t, const uint8_t *in, int64_t n,
   llvm_unreachable("unknown dtype");
 }
 
-uint64_t liquid::synth::storageBytes(DType t, int64_t n) {
-  switch (t) {
-  case DType::F32:
-    return 4 * static_cast<uint64_t>(n);
-  case DType::F16:
-  case DType::BF16:
-    return 2 * static_cast<uint64_t>(n);
-  case DType::Q8_0:
-    return static_cast<uint64_t>(n / gguf::kQBlock) * gguf::kQ8_0Bytes;
-  case DType::Q4_0:
-    return static_cast<uint64_t>(n / gguf::kQBlock) * gguf::kQ4_0Bytes;
-  }
-  llvm_unreachable("unknown dtype");
-}
-
-llvm::StringRef liquid::synth::dtypeString(DType t) {
-  switch (t) {
-  case DType::F32:
-    return "f32";
-  case DType::F16:
-    return "f16";
-  case DType::BF16:
-    return "bf16";
-  case DType::Q8_0:
-    return "q8_0";
-  case DType::Q4_0:
-    return "q4_0";
-  }
-  llvm_unreachable("unknown dtype");
-}
-
 std::optional<DType> liquid::synth::parseDType(llvm::StringRef name) {
   for (DType t : {DType::F32, DType::F16, DType::BF16, DType::Q8_0,
                   DType::Q4_0})
-    if (name == dtypeString(t))
+    if (name == dtypeName(t))
       return t;
   return std::nullopt;
-}
-
-bool liquid::synth::isBlockType(DType t) {
-  return t == DType::Q8_0 || t == DType::Q4_0;
 }

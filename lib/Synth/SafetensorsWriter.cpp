@@ -40,7 +40,7 @@ void SafetensorsWriter::addTensor(llvm::StringRef name, DType dtype,
   int64_t n = 1;
   for (int64_t d : shape)
     n *= d;
-  uint64_t bytes = storageBytes(dtype, n);
+  uint64_t bytes = dtypeStorageBytes(dtype, n);
   tensors.push_back({name.str(), dtype, shape.vec(), size, size + bytes});
   size += bytes;
 }

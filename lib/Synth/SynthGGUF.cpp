@@ -68,7 +68,7 @@ static void addModelMetadata(GGUFWriter &w, const SynthOptions &o) {
   w.addString("general.description",
               "random weights written by liquid-synth (preset " +
                   o.preset->name + ", seed " + std::to_string(o.seed) +
-                  ", dtype " + dtypeString(o.dtype).str() + ")");
+                  ", dtype " + dtypeName(o.dtype).str() + ")");
   w.addUInt32(key("block_count"), c.numLayers());
   w.addUInt32(key("context_length"), c.maxPositions);
   w.addUInt32(key("embedding_length"), c.hiddenSize);
@@ -131,9 +131,9 @@ llvm::Error liquid::synth::writeGGUFCheckpoint(const SynthOptions &o) {
       return fileError(o.output, "cannot write " + spec.name,
                        "rows of " + std::to_string(spec.shape.back()) +
                            " elements are not whole " +
-                           dtypeString(storage).str() + " blocks");
+                           dtypeName(storage).str() + " blocks");
     w.addTensor(spec.name, ggmlType(storage), spec.shape,
-                storageBytes(storage, n));
+                dtypeStorageBytes(storage, n));
     items.push_back({std::move(spec), storage, n});
   }
 
@@ -147,7 +147,7 @@ llvm::Error liquid::synth::writeGGUFCheckpoint(const SynthOptions &o) {
         const Item &it = items[i];
         writeTensorValues(os, o.seed, it.spec.role, it.spec.layer, 0,
                           it.numElements, precision, it.storage);
-        progress.advance(storageBytes(it.storage, it.numElements));
+        progress.advance(dtypeStorageBytes(it.storage, it.numElements));
       });
   if (err)
     return fileError(o.output, "internal error", llvm::toString(std::move(err)));

@@ -54,7 +54,7 @@ static std::vector<Part> planParts(const ModelConfig &c, DType dtype) {
                    spec.role == TensorRole::ExpertsDown;
     if (!stacked) {
       parts.push_back({spec.name, spec.role, spec.layer, spec.shape, 0, n,
-                       storage, storageBytes(storage, n)});
+                       storage, dtypeStorageBytes(storage, n)});
       continue;
     }
     std::vector<int64_t> partShape(spec.shape.begin() + 1, spec.shape.end());
@@ -62,7 +62,7 @@ static std::vector<Part> planParts(const ModelConfig &c, DType dtype) {
     for (int64_t e = 0; e < spec.shape[0]; ++e)
       parts.push_back({hfExpertPartName(spec.layer, e, spec.role), spec.role,
                        spec.layer, partShape, e * per, per, storage,
-                       storageBytes(storage, per)});
+                       dtypeStorageBytes(storage, per)});
   }
   return parts;
 }
@@ -120,9 +120,9 @@ static std::string indexJSON(const std::vector<Part> &parts,
 
 llvm::Error liquid::synth::writeHFCheckpoint(const SynthOptions &o) {
   if (isBlockType(o.dtype))
-    return fileError(o.output, "cannot write " + dtypeString(o.dtype).str(),
+    return fileError(o.output, "cannot write " + dtypeName(o.dtype).str(),
                      "HF checkpoints hold f32, f16 or bf16 only; " +
-                         dtypeString(o.dtype).str() + " needs --format gguf");
+                         dtypeName(o.dtype).str() + " needs --format gguf");
   const ModelConfig &c = o.preset->config;
   std::vector<Part> parts = planParts(c, o.dtype);
   auto shards = planShards(parts, o.maxShardBytes);

@@ -95,7 +95,7 @@ void liquid::synth::writeTensorValues(llvm::raw_ostream &os, uint64_t seed,
                                       DType precision, DType storage) {
   constexpr uint64_t kChunk = 64 * 1024; // Elements; a multiple of 32.
   std::vector<float> values(std::min(n, kChunk));
-  std::vector<uint8_t> bytes(storageBytes(DType::F32, values.size()));
+  std::vector<uint8_t> bytes(dtypeStorageBytes(DType::F32, values.size()));
   for (uint64_t done = 0; done < n;) {
     uint64_t count = std::min(kChunk, n - done);
     generateValues(seed, role, layer, first + done, count, values.data());
@@ -104,7 +104,7 @@ void liquid::synth::writeTensorValues(llvm::raw_ostream &os, uint64_t seed,
         values[i] = roundToPrecision(precision, values[i]);
     encodeValues(storage, values.data(), count, bytes.data());
     os.write(reinterpret_cast<const char *>(bytes.data()),
-             storageBytes(storage, count));
+             dtypeStorageBytes(storage, count));
     done += count;
   }
 }

@@ -40,17 +40,15 @@ void dequantizeRowQ8_0(const uint8_t *in, float *y, int64_t n);
 void dequantizeRowQ4_0(const uint8_t *in, float *y, int64_t n);
 
 /// Encodes `n` floats as storage type `t` into `out`
-/// (storageBytes(t, n) bytes); block types need n % 32 == 0.
+/// (dtypeStorageBytes(t, n) bytes); block types need n % 32 == 0.
 void encodeValues(DType t, const float *x, int64_t n, uint8_t *out);
 /// The inverse of encodeValues.
 void decodeValues(DType t, const uint8_t *in, int64_t n, float *y);
 
-/// Bytes `n` elements of type `t` occupy (n % 32 == 0 for block types).
-uint64_t storageBytes(DType t, int64_t n);
-/// "f32", "f16", "bf16", "q8_0", "q4_0".
-llvm::StringRef dtypeString(DType t);
+/// The dtype named by dtypeName() ("f32", ..., "q4_0").
 std::optional<DType> parseDType(llvm::StringRef name);
-bool isBlockType(DType t);
+/// True for the block-quantized types (Q8_0, Q4_0).
+inline bool isBlockType(DType t) { return dtypeBlockSize(t) != 1; }
 
 } // namespace liquid::synth
 

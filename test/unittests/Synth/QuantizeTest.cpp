@@ -220,12 +220,12 @@ void checkDequantError(DType t, float halfSteps, int qMax) {
   for (float &v : x)
     v = normal(rng);
   x[5] = 0.5f; // One block with an outlier.
-  std::vector<uint8_t> bytes(storageBytes(t, n));
+  std::vector<uint8_t> bytes(dtypeStorageBytes(t, n));
   encodeValues(t, x.data(), n, bytes.data());
   std::vector<float> y(n);
   decodeValues(t, bytes.data(), n, y.data());
 
-  const int64_t blockBytes = storageBytes(t, 32);
+  const int64_t blockBytes = dtypeStorageBytes(t, 32);
   for (int64_t b = 0; b < n / 32; ++b) {
     const float *xb = &x[b * 32];
     float amax = 0, max = 0;
@@ -260,13 +260,13 @@ TEST(QuantizeTest, Q4_0DequantizeWithinOneStep) {
 }
 
 TEST(QuantizeTest, StorageTable) {
-  EXPECT_EQ(storageBytes(DType::F32, 10), 40u);
-  EXPECT_EQ(storageBytes(DType::BF16, 10), 20u);
-  EXPECT_EQ(storageBytes(DType::Q8_0, 64), 68u);
-  EXPECT_EQ(storageBytes(DType::Q4_0, 64), 36u);
+  EXPECT_EQ(dtypeStorageBytes(DType::F32, 10), 40u);
+  EXPECT_EQ(dtypeStorageBytes(DType::BF16, 10), 20u);
+  EXPECT_EQ(dtypeStorageBytes(DType::Q8_0, 64), 68u);
+  EXPECT_EQ(dtypeStorageBytes(DType::Q4_0, 64), 36u);
   for (DType t :
        {DType::F32, DType::F16, DType::BF16, DType::Q8_0, DType::Q4_0})
-    EXPECT_EQ(parseDType(dtypeString(t)), t);
+    EXPECT_EQ(parseDType(dtypeName(t)), t);
   EXPECT_EQ(parseDType("q5_0"), std::nullopt);
   EXPECT_EQ(roundToPrecision(DType::BF16, 1.0f + pow2(-8)), 1.0f);
   EXPECT_EQ(roundToPrecision(DType::F16, 1.0f + pow2(-11)), 1.0f);

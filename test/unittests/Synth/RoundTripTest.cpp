@@ -55,7 +55,7 @@ using Param = std::tuple<const char *, DType>;
 std::string paramName(const ::testing::TestParamInfo<Param> &info) {
   std::string name = std::get<0>(info.param);
   std::replace(name.begin(), name.end(), '-', '_');
-  return name + "_" + synth::dtypeString(std::get<1>(info.param)).str();
+  return name + "_" + liquid::dtypeName(std::get<1>(info.param)).str();
 }
 
 class FloatRoundTrip : public SynthTest,
@@ -148,7 +148,7 @@ TEST_P(QuantizedRoundTrip, BlocksOfTheBF16Values) {
     }
     ASSERT_EQ(g->dtype, dtype);
     int64_t n = g->numElements();
-    std::vector<uint8_t> want(synth::storageBytes(dtype, n));
+    std::vector<uint8_t> want(liquid::dtypeStorageBytes(dtype, n));
     synth::encodeValues(dtype, rounded.data(), n, want.data());
     EXPECT_TRUE(tensorBytes(*gguf, *g) == want) << "not ggml's blocks";
 

@@ -148,10 +148,10 @@ inline std::vector<uint8_t> tensorBytes(const Checkpoint &c,
 inline std::vector<float> tensorValues(const Checkpoint &c,
                                        const TensorInfo &t) {
   std::vector<uint8_t> bytes = tensorBytes(c, t);
-  EXPECT_EQ(bytes.size(), synth::storageBytes(t.dtype, t.numElements()))
+  EXPECT_EQ(bytes.size(), liquid::dtypeStorageBytes(t.dtype, t.numElements()))
       << t.name;
   std::vector<float> values(t.numElements());
-  if (bytes.size() == synth::storageBytes(t.dtype, t.numElements()))
+  if (bytes.size() == liquid::dtypeStorageBytes(t.dtype, t.numElements()))
     synth::decodeValues(t.dtype, bytes.data(), t.numElements(), values.data());
   return values;
 }
