@@ -3,7 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // This file implements the storage-type table, the Checkpoint accessors, the
-// format dispatch of readCheckpoint, and the helpers the HF and GGUF readers
+// format dispatch of readCheckpoint (which reads only a file's first 4 bytes
+// to tell GGUF from anything else), and the helpers the HF and GGUF readers
 // share (ReaderSupport.h): error construction, checked element counts, file
 // mapping and the final validation of a tensor table against the config.
 //
@@ -202,12 +203,30 @@ Expected<std::unique_ptr<Checkpoint>> liquid::readCheckpoint(StringRef path) {
   if (llvm::sys::fs::is_directory(status))
     return readHFCheckpoint(path);
 
-  auto buffer = detail::openFileForReading(path);
-  if (!buffer)
-    return buffer.takeError();
-  StringRef data = (*buffer)->getBuffer();
-  if (data.size() >= 4 && llvm::support::endian::read32le(data.data()) ==
-                              gguf::kMagic)
+  // Sniff the magic from the first 4 bytes only; the GGUF reader maps the
+  // file itself.
+  Expected<llvm::sys::fs::file_t> fd =
+      llvm::sys::fs::openNativeFileForRead(path);
+  if (!fd)
+    return detail::readerError(path, "cannot open: " +
+                                         llvm::toString(fd.takeError()));
+  char magic[4];
+  size_t got = 0;
+  while (got < sizeof(magic)) {
+    Expected<size_t> n = llvm::sys::fs::readNativeFile(
+        *fd, llvm::MutableArrayRef<char>(magic + got, sizeof(magic) - got));
+    if (!n) {
+      llvm::sys::fs::closeFile(*fd);
+      return detail::readerError(path, "cannot read: " +
+                                           llvm::toString(n.takeError()));
+    }
+    if (*n == 0)
+      break;
+    got += *n;
+  }
+  llvm::sys::fs::closeFile(*fd);
+  if (got == sizeof(magic) &&
+      llvm::support::endian::read32le(magic) == gguf::kMagic)
     return readGGUFCheckpoint(path);
 
   StringRef hint = "expected a GGUF file or a Hugging Face directory";

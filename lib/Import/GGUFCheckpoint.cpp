@@ -16,6 +16,8 @@
 #include "liquid/Import/TensorNames.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace liquid;
 using detail::readerError;
@@ -183,12 +185,26 @@ static Error readMoE(const ArchKeys &k, ModelConfig &c) {
   Expected<double> scale = k.f.getFloat(k.key("expert_weights_scale"), 0.0);
   if (!scale)
     return scale.takeError();
+  if (!(*scale >= 0)) {
+    std::string text;
+    llvm::raw_string_ostream(text) << llvm::format("%g", *scale);
+    return k.error("expert_weights_scale",
+                   "value " + text +
+                       " is invalid (it must be >= 0, where 0 means 1)");
+  }
   // llama.cpp: 0 means "no scaling".
   c.routedScalingFactor = *scale == 0.0 ? 1.0 : *scale;
+  // llama.cpp's lfm2moe graph always normalises the top-k weights and never
+  // reads this key; a file that asks for no normalisation describes math
+  // that neither llama.cpp nor Liquid computes (LFM2.md §0).
   Expected<bool> norm = k.f.getBool(k.key("expert_weights_norm"), true);
   if (!norm)
     return norm.takeError();
-  c.normTopKProb = *norm;
+  if (!*norm)
+    return k.error("expert_weights_norm",
+                   "unsupported value false (lfm2moe always normalises the "
+                   "selected expert weights)");
+  c.normTopKProb = true;
   // The router bias is optional in GGUF: present in every MoE layer or none.
   c.useExpertBias = false;
   for (int64_t i = c.numDenseLayers; i < c.numLayers(); ++i)
@@ -232,10 +248,20 @@ Expected<ModelConfig> liquid::configFromGGUF(const GGUFFile &f) {
                    "embedding_length " + Twine(c.hiddenSize) +
                        " is not divisible by " + Twine(c.numHeads) + " heads");
   c.headDim = c.hiddenSize / c.numHeads;
+  if (c.headDim % 2 != 0)
+    return k.error(
+        "attention.head_count",
+        "head size embedding_length / head_count = " + Twine(c.headDim) +
+            " is odd (RoPE rotates pairs of channels)");
   if (Error err = readLayers(k, numLayers, c))
     return std::move(err);
   if (Error err = k.getDim("shortconv.l_cache", c.convL))
     return std::move(err);
+  if (c.convL < 2)
+    return k.error("shortconv.l_cache",
+                   "value " + Twine(c.convL) +
+                       " is too small (the short convolution needs at least "
+                       "2 taps)");
 
   Expected<double> theta = f.getFloat(k.key("rope.freq_base"));
   if (!theta)

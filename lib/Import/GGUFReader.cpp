@@ -4,8 +4,9 @@
 //
 // This file implements the GGUF container reader. A cursor over the mapped
 // file checks every read against the bytes left, and every count read from
-// the file is checked against what the remaining bytes could hold before
-// anything is reserved, so corrupt counts cannot cause huge allocations.
+// the file is checked against what the remaining bytes could hold, key and
+// tensor counts are capped, and items are appended only as they are read, so
+// a corrupt count fails after a few items and never sizes an allocation.
 // Tensor infos are checked for supported types, sane dimensions, alignment
 // and a data range inside the file. The accessors of a parsed file are in
 // GGUFMetadata.cpp.
@@ -30,6 +31,10 @@ using llvm::Error;
 using llvm::Expected;
 using llvm::StringRef;
 using llvm::Twine;
+
+/// Most metadata keys and most tensors a file may declare (far above any
+/// real model's few hundred).
+static constexpr uint64_t kMaxItems = uint64_t(1) << 20;
 
 StringRef liquid::ggmlTypeName(uint32_t type) {
   static const char *const names[] = {
@@ -176,14 +181,19 @@ private:
     pos += len;
     return Error::success();
   }
-  /// Checks that `count` items of at least `minBytes` each can fit.
-  Error checkCount(uint64_t count, uint64_t minBytes, const Twine &what) {
-    if (count <= left() / minBytes)
-      return Error::success();
-    return readerError(f.filePath, "truncated: " + what + " count " +
-                                       Twine(count) + " at offset " +
-                                       Twine(pos) + " cannot fit in the " +
-                                       Twine(left()) + " bytes left");
+  /// Checks that `count` items of at least `minBytes` each can fit, and
+  /// that there are at most `max` of them.
+  Error checkCount(uint64_t count, uint64_t minBytes, const Twine &what,
+                   uint64_t max = std::numeric_limits<uint64_t>::max()) {
+    if (count > left() / minBytes)
+      return readerError(f.filePath, "truncated: " + what + " count " +
+                                         Twine(count) + " at offset " +
+                                         Twine(pos) + " cannot fit in the " +
+                                         Twine(left()) + " bytes left");
+    if (count > max)
+      return readerError(f.filePath, what + " count " + Twine(count) +
+                                         " exceeds the limit of " + Twine(max));
+    return Error::success();
   }
   Error parseValue(StringRef key, ValueType type, GGUFValue &v);
   Error parseTensorInfo(uint64_t index, GGUFTensor &t, uint64_t &relOffset);
@@ -229,11 +239,14 @@ Error GGUFParser::parseValue(StringRef key, ValueType type, GGUFValue &v) {
   if (v.elemType == ValueType::String) {
     if (Error err = checkCount(v.count, 8, what))
       return err;
-    v.strings.resize(v.count);
-    for (uint64_t i = 0; i < v.count; ++i)
-      if (Error err = readString(v.strings[i], "element " + Twine(i) +
-                                                   " of key '" + key + "'"))
+    // Appended as read: a corrupt count fails at the first bad element.
+    for (uint64_t i = 0; i < v.count; ++i) {
+      StringRef elem;
+      if (Error err =
+              readString(elem, "element " + Twine(i) + " of key '" + key + "'"))
         return err;
+      v.strings.push_back(elem);
+    }
     return Error::success();
   }
   if (Error err = checkCount(v.count, *elemWidth, what))
@@ -314,10 +327,10 @@ Error GGUFParser::parse() {
     return err;
   if (Error err = readU64(kvCount, "metadata count"))
     return err;
-  // A key/value needs at least 12 bytes; a tensor info at least 28.
-  if (Error err = checkCount(kvCount, 12, "metadata"))
+  // A key/value needs at least 12 bytes; a tensor info at least 28. Nothing
+  // is reserved from either count.
+  if (Error err = checkCount(kvCount, 12, "metadata", kMaxItems))
     return err;
-  f.keyOrder.reserve(kvCount);
   for (uint64_t i = 0; i < kvCount; ++i) {
     StringRef key;
     if (Error err = readString(key, "key " + Twine(i)))
@@ -344,16 +357,18 @@ Error GGUFParser::parse() {
     f.dataAlignment = *align;
   }
 
-  if (Error err = checkCount(tensorCount, 28, "tensor info"))
+  if (Error err = checkCount(tensorCount, 28, "tensor info", kMaxItems))
     return err;
-  f.tensorList.resize(tensorCount);
-  std::vector<uint64_t> relOffsets(tensorCount);
+  std::vector<uint64_t> relOffsets;
   for (uint64_t i = 0; i < tensorCount; ++i) {
-    if (Error err = parseTensorInfo(i, f.tensorList[i], relOffsets[i]))
+    GGUFTensor t;
+    uint64_t relOffset = 0;
+    if (Error err = parseTensorInfo(i, t, relOffset))
       return err;
-    if (!f.tensorIndex.try_emplace(f.tensorList[i].name, i).second)
-      return readerError(f.filePath,
-                         "duplicate tensor '" + f.tensorList[i].name + "'");
+    if (!f.tensorIndex.try_emplace(t.name, i).second)
+      return readerError(f.filePath, "duplicate tensor '" + t.name + "'");
+    f.tensorList.push_back(std::move(t));
+    relOffsets.push_back(relOffset);
   }
 
   f.dataStart = llvm::alignTo(pos, f.dataAlignment);

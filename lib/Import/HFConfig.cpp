@@ -217,8 +217,15 @@ static Error readAttentionSettings(const ConfigReader &r, ModelConfig &c) {
     if (!o || !isDefaultRope(*o))
       return r.unsupported("rope_scaling", *v, "RoPE scaling is not supported");
   }
-  // Precedence: rope_parameters.rope_theta, theta, rope_theta (§1.3).
+  // Precedence (LFM2.md §1.3), highest first: rope_parameters.rope_theta,
+  // then theta, then rope_theta, then 1e6. This is the newest transformers:
+  // Lfm2Config still computes kwargs.get("theta", kwargs.get("rope_theta",
+  // 1e6)) as the legacy version did, then standardize_rope_params keeps
+  // rope_parameters["rope_theta"] over that value when it is set (a null
+  // one falls back). The legacy version never reads rope_parameters, so on
+  // configs without it the two agree.
   c.ropeTheta = 1e6;
+  StringRef thetaKey = r.has("theta") ? "theta" : "rope_theta";
   if (Error err = r.getFloat("rope_theta", c.ropeTheta))
     return err;
   if (Error err = r.getFloat("theta", c.ropeTheta))
@@ -230,25 +237,26 @@ static Error readAttentionSettings(const ConfigReader &r, ModelConfig &c) {
     if (!isDefaultRope(*o))
       return r.unsupported("rope_parameters", *v,
                            "RoPE scaling is not supported");
-    if (const json::Value *t = o->get("rope_theta")) {
+    const json::Value *t = o->get("rope_theta");
+    if (t && t->kind() != json::Value::Null) {
       std::optional<double> theta = t->getAsNumber();
       if (!theta)
         return r.error("rope_parameters", "'rope_theta' must be a number");
       c.ropeTheta = *theta;
+      thetaKey = "rope_parameters";
     }
   }
   if (!(c.ropeTheta > 0))
-    return r.error(r.has("rope_parameters") ? "rope_parameters"
-                   : r.has("theta")         ? "theta"
-                                            : "rope_theta",
-                   "RoPE theta must be positive");
+    return r.error(thetaKey, "RoPE theta must be positive");
   return Error::success();
 }
 
 /// The dense FFN size (§1.6; the MoE config has no auto-adjust) and the
 /// mixture-of-experts settings (§2.1).
 static Error readFeedForward(const ConfigReader &r, ModelConfig &c) {
-  StringRef ffKey = r.has("block_ff_dim") ? "block_ff_dim" : "intermediate_size";
+  // block_ff_dim is an Lfm2Config alias only; Lfm2MoeConfig never reads it.
+  StringRef ffKey = !c.isMoE() && r.has("block_ff_dim") ? "block_ff_dim"
+                                                        : "intermediate_size";
   int64_t ff = 0;
   if (Error err = r.getDim(ffKey, ff, /*required=*/true))
     return err;
@@ -295,7 +303,15 @@ static Error readFeedForward(const ConfigReader &r, ModelConfig &c) {
     return err;
   if (Error err = r.getBool("use_expert_bias", c.useExpertBias))
     return err;
-  return r.getFloat("routed_scaling_factor", c.routedScalingFactor);
+  if (Error err = r.getFloat("routed_scaling_factor", c.routedScalingFactor))
+    return err;
+  if (!(c.routedScalingFactor > 0))
+    return r.error("routed_scaling_factor",
+                   "value " +
+                       ConfigReader::describe(*r.get("routed_scaling_factor")) +
+                       " is not positive (the expert weights would vanish "
+                       "or flip sign)");
+  return Error::success();
 }
 
 /// A token id: an integer, or a list whose first entry is used.
@@ -345,6 +361,11 @@ Expected<ModelConfig> liquid::parseHFConfig(StringRef text, StringRef file) {
                    "hidden_size " + Twine(c.hiddenSize) +
                        " is not divisible by " + Twine(c.numHeads) + " heads");
   c.headDim = c.hiddenSize / c.numHeads;
+  if (c.headDim % 2 != 0)
+    return r.error(
+        "num_attention_heads",
+        "head size hidden_size / num_attention_heads = " + Twine(c.headDim) +
+            " is odd (RoPE rotates pairs of channels)");
   if (c.numHeads % c.numKVHeads != 0)
     return r.error("num_key_value_heads",
                    Twine(c.numHeads) + " attention heads are not a multiple "
@@ -369,6 +390,11 @@ Expected<ModelConfig> liquid::parseHFConfig(StringRef text, StringRef file) {
     return r.error(epsKey, "must be positive");
   if (Error err = r.getDim("conv_L_cache", c.convL, false))
     return std::move(err);
+  if (c.convL < 2)
+    return r.error("conv_L_cache",
+                   "value " + Twine(c.convL) +
+                       " is too small (the short convolution needs at least "
+                       "2 taps)");
 
   if (Error err = readLayers(r, numLayers, c))
     return std::move(err);
@@ -377,9 +403,11 @@ Expected<ModelConfig> liquid::parseHFConfig(StringRef text, StringRef file) {
   if (Error err = readFeedForward(r, c))
     return std::move(err);
 
+  // transformers: tie_word_embeddings = kwargs.get("tie_embedding",
+  // tie_word_embeddings), so the legacy key wins when both are present.
   c.tiedEmbeddings = true;
   StringRef tieKey =
-      r.has("tie_word_embeddings") ? "tie_word_embeddings" : "tie_embedding";
+      r.has("tie_embedding") ? "tie_embedding" : "tie_word_embeddings";
   if (Error err = r.getBool(tieKey, c.tiedEmbeddings))
     return std::move(err);
   for (auto [key, id] : {std::pair{"bos_token_id", &c.bosTokenId},

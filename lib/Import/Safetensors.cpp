@@ -3,9 +3,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // This file implements the safetensors reader: it bounds-checks the header
-// length, parses the JSON header with llvm::json, and validates each entry's
-// dtype, shape and data offsets against the mapped file before describing
-// the tensor. Any inconsistency is an error naming the file and the tensor.
+// length (at most 100 MB, the format's own limit), parses the JSON header
+// with llvm::json, and validates each entry's dtype, shape (element and byte
+// counts must not overflow) and data offsets against the mapped file before
+// describing the tensor. Any inconsistency is an error naming the file and
+// the tensor.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +19,8 @@
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/JSON.h"
 
+#include <limits>
+
 using namespace liquid;
 using detail::readerError;
 using llvm::Error;
@@ -24,6 +28,9 @@ using llvm::Expected;
 using llvm::StringRef;
 
 namespace json = llvm::json;
+
+/// The safetensors format caps the JSON header at 100 MB (MAX_HEADER_SIZE).
+static constexpr uint64_t kMaxHeaderBytes = 100'000'000;
 
 /// The storage type and element size of a safetensors dtype string.
 static std::optional<std::pair<DType, uint64_t>> parseDType(StringRef s) {
@@ -81,7 +88,10 @@ static Error parseEntry(StringRef path, StringRef name, const json::Value &v,
     return bad("data_offsets [" + llvm::Twine(*begin) + ", " +
                llvm::Twine(*end) + "] lie outside the data section (" +
                llvm::Twine(dataSize) + " bytes; file truncated?)");
-  // numel <= INT64_MAX and the element size is at most 4, so no overflow.
+  if (static_cast<uint64_t>(*numel) >
+      std::numeric_limits<uint64_t>::max() / dtype->second)
+    return bad("shape " + detail::shapeString(t.shape) + " of " + *dtypeStr +
+               " needs more than 2^64 bytes");
   uint64_t expectedBytes = static_cast<uint64_t>(*numel) * dtype->second;
   if (*end - *begin != expectedBytes)
     return bad("data_offsets [" + llvm::Twine(*begin) + ", " +
@@ -105,6 +115,11 @@ liquid::parseSafetensors(std::unique_ptr<llvm::MemoryBuffer> buffer,
                                  llvm::Twine(data.size()) +
                                  " bytes, less than the 8-byte header length");
   uint64_t headerLen = llvm::support::endian::read64le(data.data());
+  if (headerLen > kMaxHeaderBytes)
+    return readerError(path, "header length " + llvm::Twine(headerLen) +
+                                 " exceeds the format's limit of " +
+                                 llvm::Twine(kMaxHeaderBytes) +
+                                 " bytes (not a safetensors file?)");
   if (headerLen > data.size() - 8)
     return readerError(path, "truncated: header length " +
                                  llvm::Twine(headerLen) + " exceeds the " +

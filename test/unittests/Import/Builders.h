@@ -1,13 +1,14 @@
-//===- Builders.h - Tiny checkpoint writers for the importer tests -*- C++ -*-===//
+//===- Builders.h - Tiny checkpoints for the importer tests -----*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
 // Byte-level builders of the inputs the importer tests feed the readers: a
 // GGUF v3 file (metadata of any type, tensor infos, aligned zero data, with
 // hooks to corrupt offsets), a safetensors file, an HF directory, and the two
-// tiny models every test starts from. Deliberately independent of the
-// project's writers (liquid-synth), so the readers are checked against the
-// formats, not against another piece of this code base.
+// tiny models every test starts from, as ModelConfigs, as config.json and as
+// the GGUF file llama.cpp's converter would write. Deliberately independent
+// of the project's writers (liquid-synth), so the readers are checked against
+// the formats, not against another piece of this code base.
 //
 //===----------------------------------------------------------------------===//
 
@@ -296,6 +297,114 @@ inline ModelConfig tinyMoE() {
   c.numDenseLayers = 1;
   return c;
 }
+
+/// config.json of the tiny dense model in the legacy style (full_attn_idxs,
+/// block_* keys; block_ff_dim 90 -> 60 -> rounded up to 64).
+inline llvm::json::Object denseConfig() {
+  return llvm::json::Object{
+      {"architectures", llvm::json::Array{"Lfm2ForCausalLM"}},
+      {"model_type", "lfm2"},
+      {"vocab_size", 32},
+      {"hidden_size", 64},
+      {"num_hidden_layers", 3},
+      {"num_attention_heads", 4},
+      {"num_key_value_heads", 2},
+      {"block_ff_dim", 90},
+      {"intermediate_size", 999}, // block_ff_dim takes precedence.
+      {"block_auto_adjust_ff_dim", true},
+      {"block_ffn_dim_multiplier", 1.0},
+      {"block_multiple_of", 64},
+      {"full_attn_idxs", llvm::json::Array{1}},
+      {"conv_L_cache", 3},
+      {"conv_bias", false},
+      {"norm_eps", 1e-5},
+      {"rope_theta", 1000000.0},
+      {"max_position_embeddings", 128},
+      {"tie_embedding", true},
+      {"bos_token_id", 1},
+      {"eos_token_id", 7},
+      {"pad_token_id", 0},
+      {"rope_scaling", nullptr},
+      {"sliding_window", nullptr},
+  };
+}
+
+inline llvm::json::Object moeConfig() {
+  return llvm::json::Object{
+      {"architectures", llvm::json::Array{"Lfm2MoeForCausalLM"}},
+      {"model_type", "lfm2_moe"},
+      {"vocab_size", 32},
+      {"hidden_size", 64},
+      {"num_hidden_layers", 2},
+      {"num_attention_heads", 4},
+      {"num_key_value_heads", 2},
+      {"intermediate_size", 48},
+      {"block_auto_adjust_ff_dim", true}, // Never applies to lfm2_moe.
+      {"moe_intermediate_size", 32},
+      {"num_experts", 4},
+      {"num_experts_per_tok", 2},
+      {"num_dense_layers", 1},
+      {"layer_types", llvm::json::Array{"conv", "full_attention"}},
+      {"norm_topk_prob", true},
+      {"use_expert_bias", true},
+      {"routed_scaling_factor", 1.0},
+      {"rope_parameters",
+       llvm::json::Object{{"rope_type", "default"}, {"rope_theta", 1000000.0}}},
+      {"max_position_embeddings", 128},
+      {"tie_word_embeddings", true},
+  };
+}
+
+/// The JSON text of `o`.
+inline std::string toText(const llvm::json::Object &o) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << llvm::json::Value(llvm::json::Object(o));
+  return os.str();
+}
+
+/// A GGUF file of `c` as llama.cpp's converter writes it, every tensor f32.
+inline GGUFBuilder ggufModel(const ModelConfig &c) {
+  GGUFBuilder b;
+  std::string a = c.archName();
+  b.str("general.architecture", a);
+  b.str("general.name", "tiny");
+  b.u32(a + ".block_count", c.numLayers());
+  b.u32(a + ".context_length", c.maxPositions);
+  b.u32(a + ".embedding_length", c.hiddenSize);
+  b.u32(a + ".feed_forward_length", c.ffnSize);
+  b.u32(a + ".attention.head_count", c.numHeads);
+  std::vector<int32_t> kv;
+  for (LayerKind k : c.layers)
+    kv.push_back(k == LayerKind::Attention ? c.numKVHeads : 0);
+  b.arrI32(a + ".attention.head_count_kv", kv);
+  b.f32(a + ".rope.freq_base", c.ropeTheta);
+  b.f32(a + ".attention.layer_norm_rms_epsilon", c.normEps);
+  b.u32(a + ".vocab_size", c.vocabSize);
+  b.u32(a + ".shortconv.l_cache", c.convL);
+  if (c.isMoE()) {
+    b.u32(a + ".expert_count", c.numExperts);
+    b.u32(a + ".expert_used_count", c.expertsPerToken);
+    b.u32(a + ".expert_feed_forward_length", c.moeFfnSize);
+    b.u32(a + ".leading_dense_block_count", c.numDenseLayers);
+    b.u32(a + ".expert_gating_func", 2);
+  }
+  b.u32("tokenizer.ggml.bos_token_id", c.bosTokenId);
+  b.u32("tokenizer.ggml.eos_token_id", c.eosTokenId);
+  b.u32("tokenizer.ggml.padding_token_id", c.padTokenId);
+  for (const TensorSpec &s : modelTensors(c, CheckpointFormat::GGUF))
+    b.tensors.push_back({s.name, 0, s.shape, std::nullopt});
+  return b;
+}
+
+/// ImportTest with a GGUF file m.gguf in its directory.
+class GGUFReaderTest : public ImportTest {
+protected:
+  llvm::Expected<std::unique_ptr<Checkpoint>> load(const GGUFBuilder &b) {
+    return readGGUFCheckpoint(write("m.gguf", b.build()));
+  }
+  std::string file() const { return path("m.gguf"); }
+};
 
 inline void expectSameConfig(const ModelConfig &a, const ModelConfig &b) {
   EXPECT_EQ(a.arch, b.arch);

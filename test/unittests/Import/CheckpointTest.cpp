@@ -3,16 +3,18 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Tests the effective FFN rule, the storage-type table, readCheckpoint's
-// dispatch, the safetensors parser and the Hugging Face reader: valid tiny
-// dense and MoE directories load with the right config and tensor table, and
-// each kind of bad input gives an error naming the file and the key or
-// tensor at fault.
+// dispatch (which must not read a GGUF file twice), the safetensors parser
+// (including its size limits) and the Hugging Face reader: valid tiny dense
+// and MoE directories load with the right config and tensor table, and each
+// kind of bad input gives an error naming the file and the key or tensor at
+// fault. The config.json rules alone are in HFConfigTest.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Builders.h"
 
-#include "liquid/Import/HFConfig.h"
+#include "AllocationTracker.h"
+
 #include "liquid/Import/Safetensors.h"
 
 #include <random>
@@ -48,63 +50,6 @@ TEST(ModelConfigTest, DTypeTable) {
   EXPECT_EQ(t.numElements(), 15);
 }
 
-/// config.json of the tiny dense model in the legacy style (full_attn_idxs,
-/// block_* keys; block_ff_dim 90 -> 60 -> rounded up to 64).
-json::Object denseConfig() {
-  return json::Object{
-      {"architectures", json::Array{"Lfm2ForCausalLM"}},
-      {"model_type", "lfm2"},
-      {"vocab_size", 32},
-      {"hidden_size", 64},
-      {"num_hidden_layers", 3},
-      {"num_attention_heads", 4},
-      {"num_key_value_heads", 2},
-      {"block_ff_dim", 90},
-      {"intermediate_size", 999}, // block_ff_dim takes precedence.
-      {"block_auto_adjust_ff_dim", true},
-      {"block_ffn_dim_multiplier", 1.0},
-      {"block_multiple_of", 64},
-      {"full_attn_idxs", json::Array{1}},
-      {"conv_L_cache", 3},
-      {"conv_bias", false},
-      {"norm_eps", 1e-5},
-      {"rope_theta", 1000000.0},
-      {"max_position_embeddings", 128},
-      {"tie_embedding", true},
-      {"bos_token_id", 1},
-      {"eos_token_id", 7},
-      {"pad_token_id", 0},
-      {"rope_scaling", nullptr},
-      {"sliding_window", nullptr},
-  };
-}
-
-json::Object moeConfig() {
-  return json::Object{
-      {"architectures", json::Array{"Lfm2MoeForCausalLM"}},
-      {"model_type", "lfm2_moe"},
-      {"vocab_size", 32},
-      {"hidden_size", 64},
-      {"num_hidden_layers", 2},
-      {"num_attention_heads", 4},
-      {"num_key_value_heads", 2},
-      {"intermediate_size", 48},
-      {"block_auto_adjust_ff_dim", true}, // Never applies to lfm2_moe.
-      {"moe_intermediate_size", 32},
-      {"num_experts", 4},
-      {"num_experts_per_tok", 2},
-      {"num_dense_layers", 1},
-      {"layer_types", json::Array{"conv", "full_attention"}},
-      {"norm_topk_prob", true},
-      {"use_expert_bias", true},
-      {"routed_scaling_factor", 1.0},
-      {"rope_parameters", json::Object{{"rope_type", "default"},
-                                       {"rope_theta", 1000000.0}}},
-      {"max_position_embeddings", 128},
-      {"tie_word_embeddings", true},
-  };
-}
-
 /// The HF tensors of a config, experts as separate parts.
 std::vector<SafetensorsBuilder::Tensor> hfTensors(const ModelConfig &c,
                                                   const std::string &dtype) {
@@ -123,13 +68,6 @@ std::vector<SafetensorsBuilder::Tensor> hfTensors(const ModelConfig &c,
                      std::nullopt});
   }
   return out;
-}
-
-std::string toText(const json::Object &o) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << json::Value(json::Object(o));
-  return os.str();
 }
 
 class HFReaderTest : public ImportTest {
@@ -186,103 +124,6 @@ TEST_F(HFReaderTest, LayoutRules) {
   ckpt = readHFCheckpoint(writeHF(cfg, hfTensors(expected, "F32"), "b"));
   ASSERT_TRUE(static_cast<bool>(ckpt)) << llvm::toString(ckpt.takeError());
   EXPECT_EQ((*ckpt)->config.layers, expected.layers);
-}
-
-TEST(HFConfigTest, KeyPrecedence) {
-  auto parse = [](const json::Object &o) {
-    auto c = parseHFConfig(toText(o), "config.json");
-    EXPECT_TRUE(static_cast<bool>(c));
-    return c ? *c : ModelConfig();
-  };
-  json::Object cfg = denseConfig();
-  cfg.erase("rope_theta");
-  EXPECT_DOUBLE_EQ(parse(cfg).ropeTheta, 1e6);
-  cfg["rope_theta"] = 1.0;
-  EXPECT_DOUBLE_EQ(parse(cfg).ropeTheta, 1.0);
-  cfg["theta"] = 2.0; // Legacy theta wins over rope_theta.
-  EXPECT_DOUBLE_EQ(parse(cfg).ropeTheta, 2.0);
-  cfg["rope_parameters"] = json::Object{{"rope_theta", 3.0}};
-  EXPECT_DOUBLE_EQ(parse(cfg).ropeTheta, 3.0);
-
-  cfg = denseConfig();
-  cfg["block_auto_adjust_ff_dim"] = false;
-  EXPECT_EQ(parse(cfg).ffnSize, 90);
-  cfg.erase("block_ff_dim");
-  EXPECT_EQ(parse(cfg).ffnSize, 999);
-  cfg["block_auto_adjust_ff_dim"] = true;
-  cfg["block_multiple_of"] = 256; // 999 -> 666 -> 768
-  EXPECT_EQ(parse(cfg).ffnSize, 768);
-
-  cfg = denseConfig();
-  cfg.erase("norm_eps");
-  cfg["rms_norm_eps"] = 1e-6;
-  cfg.erase("tie_embedding");
-  cfg["tie_word_embeddings"] = false;
-  cfg["eos_token_id"] = json::Array{2, 7};
-  ModelConfig c = parse(cfg);
-  EXPECT_DOUBLE_EQ(c.normEps, 1e-6);
-  EXPECT_FALSE(c.tiedEmbeddings);
-  EXPECT_EQ(c.eosTokenId, 2);
-
-  cfg = denseConfig();
-  cfg.erase("model_type"); // Falls back to the architectures list.
-  EXPECT_EQ(parse(cfg).arch, Architecture::LFM2);
-}
-
-TEST(HFConfigTest, Errors) {
-  auto check = [](json::Object cfg, std::initializer_list<std::string> parts) {
-    expectError(parseHFConfig(toText(cfg), "dir/config.json"), parts);
-  };
-  auto with = [](const char *key, json::Value v) {
-    json::Object cfg = denseConfig();
-    cfg[key] = std::move(v);
-    return cfg;
-  };
-  check(with("conv_bias", true),
-        {"dir/config.json: key 'conv_bias': unsupported value true"});
-  check(with("model_type", "llama"),
-        {"dir/config.json: key 'model_type': unknown architecture 'llama'"});
-  json::Object noType = denseConfig();
-  noType.erase("model_type");
-  noType["architectures"] = json::Array{"LlamaForCausalLM"};
-  check(noType, {"dir/config.json: key 'architectures': unknown "
-                 "architecture 'LlamaForCausalLM'"});
-  json::Object noHidden = denseConfig();
-  noHidden.erase("hidden_size");
-  check(noHidden, {"dir/config.json: missing key 'hidden_size'"});
-  check(with("hidden_size", "64"), {"key 'hidden_size'", "expected an integer"});
-  check(with("num_attention_heads", 5),
-        {"key 'num_attention_heads'", "not divisible"});
-  check(with("num_key_value_heads", 3), {"key 'num_key_value_heads'"});
-  check(with("num_hidden_layers", 2000000000),
-        {"key 'num_hidden_layers': value 2000000000 is out of range"});
-  check(with("vocab_size", 0), {"key 'vocab_size': value 0 is out of range"});
-  check(with("layer_types", json::Array{"conv", "conv"}),
-        {"key 'layer_types'", "has 2 entries", "num_hidden_layers is 3"});
-  check(with("layer_types", json::Array{"conv", "sliding_attention", "conv"}),
-        {"key 'layer_types'", "sliding_attention", "index 1"});
-  check(with("full_attn_idxs", json::Array{3}), {"key 'full_attn_idxs'"});
-  check(with("sliding_window", 4096), {"key 'sliding_window'", "unsupported"});
-  check(with("use_sliding_window", true), {"key 'use_sliding_window'"});
-  check(with("rope_scaling",
-             json::Object{{"rope_type", "linear"}, {"factor", 2.0}}),
-        {"key 'rope_scaling'", "unsupported value"});
-  check(with("rope_parameters", json::Object{{"rope_type", "yarn"}}),
-        {"key 'rope_parameters'", "unsupported"});
-  check(with("head_dim", 32), {"key 'head_dim'"});
-  json::Object moe = moeConfig();
-  moe.erase("num_experts");
-  check(moe, {"missing key 'num_experts'"});
-  moe = moeConfig();
-  moe["num_experts_per_tok"] = 5;
-  check(moe, {"key 'num_experts_per_tok'", "exceeds"});
-  moe = moeConfig();
-  moe["num_dense_layers"] = 3;
-  check(moe, {"key 'num_dense_layers'"});
-  expectError(parseHFConfig("{\"model_type\": ", "dir/config.json"),
-              {"dir/config.json: invalid JSON"});
-  expectError(parseHFConfig("[1]", "dir/config.json"),
-              {"dir/config.json", "not a JSON object"});
 }
 
 TEST_F(HFReaderTest, StoredOutputHeadUnties) {
@@ -456,6 +297,10 @@ TEST_F(ImportTest, SafetensorsErrors) {
   std::string huge = good;
   huge[7] = '\x7f';
   expectError(readSafetensors(write("h.safetensors", huge)),
+              {"h.safetensors: header length", "exceeds the format's limit"});
+  std::string longer = good;
+  longer[1] = '\x7f'; // Under the limit, but past the end of the file.
+  expectError(readSafetensors(write("h.safetensors", longer)),
               {"h.safetensors: truncated: header length"});
   std::string badJson = good;
   badJson[8] = '[';
@@ -470,6 +315,36 @@ TEST_F(ImportTest, SafetensorsErrors) {
   size.tensors[1].offsets = std::make_pair(uint64_t(24), uint64_t(30));
   expectError(readSafetensors(write("s.safetensors", size.build())),
               {"s.safetensors: tensor 'b'", "needs 8"});
+}
+
+TEST_F(ImportTest, SafetensorsSizeLimits) {
+  // 2^62 f32 elements fit in int64 but need 2^64 bytes: the byte count
+  // wraps to 0 and would match empty data_offsets.
+  SafetensorsBuilder wrap;
+  wrap.tensors = {{"w", "F32", {int64_t(1) << 62},
+                   std::make_pair(uint64_t(0), uint64_t(0))}};
+  expectError(readSafetensors(write("w.safetensors", wrap.build())),
+              {"w.safetensors: tensor 'w': shape [4611686018427387904] of "
+               "F32 needs more than 2^64 bytes"});
+  wrap.tensors = {{"w", "BF16", {int64_t(1) << 62, 4},
+                   std::make_pair(uint64_t(0), uint64_t(0))}};
+  expectError(readSafetensors(write("w.safetensors", wrap.build())),
+              {"w.safetensors: tensor 'w': shape [4611686018427387904, 4] "
+               "is too large"});
+
+  // A header longer than the format's 100 MB limit is rejected before its
+  // length is compared with the file.
+  Bytes limit;
+  limit.u64(100'000'001);
+  limit.s += "{}";
+  expectError(readSafetensors(write("l.safetensors", limit.s)),
+              {"l.safetensors: header length 100000001 exceeds the format's "
+               "limit of 100000000 bytes"});
+  Bytes atLimit;
+  atLimit.u64(100'000'000);
+  atLimit.s += "{}";
+  expectError(readSafetensors(write("l.safetensors", atLimit.s)),
+              {"l.safetensors: truncated: header length 100000000"});
 }
 
 TEST_F(ImportTest, SafetensorsSurvivesCorruption) {
@@ -502,6 +377,39 @@ TEST_F(ImportTest, ReadCheckpointDispatch) {
   llvm::sys::fs::create_directories(path("empty"));
   expectError(readCheckpoint(path("empty")),
               {path("empty") + ": not a checkpoint: no config.json"});
+}
+
+TEST_F(ImportTest, ReadCheckpointReadsAGGUFFileOnce) {
+  if (!AllocationScope::supported())
+    GTEST_SKIP() << "heap requests cannot be watched in this build";
+  // A small GGUF file (small files are read into the heap, not mapped) with
+  // an unknown architecture: the GGUF reader fails after reading it whole.
+  // Sniffing the magic must not read it a second time.
+  Bytes b;
+  b.u32(0x46554747);
+  b.u32(3);
+  b.u64(0); // tensors
+  b.u64(2); // keys
+  b.str("general.architecture");
+  b.u32(8);
+  b.str("llama");
+  b.str("x.padding");
+  b.u32(8);
+  b.str(std::string(8000, 'p'));
+  std::string p = write("small.gguf", b.s);
+  size_t fileSize = b.s.size();
+  size_t copies = 0;
+  std::string message;
+  {
+    AllocationScope scope(fileSize);
+    auto ckpt = readCheckpoint(p);
+    copies = scope.numLarge();
+    message = ckpt ? "no error" : llvm::toString(ckpt.takeError());
+  }
+  EXPECT_EQ(message, p + ": key 'general.architecture': unknown "
+                         "architecture 'llama' (supported: lfm2, lfm2moe)");
+  EXPECT_EQ(copies, 1u) << "allocations of the file's size (" << fileSize
+                        << " bytes)";
 }
 
 } // namespace

@@ -1,15 +1,16 @@
-//===- GGUFReaderTest.cpp - Tests of the GGUF reader ----------------------===//
+//===- GGUFReaderTest.cpp - Tests of the GGUF container reader ------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// Tests the GGUF container reader and readGGUFCheckpoint on files built byte
-// by byte: the typed metadata getters, logical shapes, quantized sizes and
-// alignment; the lfm2 / lfm2moe metadata rules; and errors for truncation at
-// every cut point, bad magic, corrupt counts and offsets, unsupported tensor
-// types, unknown architectures, missing keys and tensor table mismatches.
+// Tests the GGUF container reader on files built byte by byte: the typed
+// metadata getters, logical shapes, unsupported tensor types, offsets and
+// alignment; errors for truncation at every cut point, bad magic, corrupt
+// counts (which must fail without allocating in proportion to the count)
+// and random corruption.
 //
 //===----------------------------------------------------------------------===//
 
+#include "AllocationTracker.h"
 #include "Builders.h"
 
 #include "liquid/Import/GGUFReader.h"
@@ -20,83 +21,6 @@ using namespace liquid;
 using namespace liquid::test;
 
 namespace {
-
-/// A GGUF file of `c` as llama.cpp's converter writes it, every tensor f32.
-GGUFBuilder ggufModel(const ModelConfig &c) {
-  GGUFBuilder b;
-  std::string a = c.archName();
-  b.str("general.architecture", a);
-  b.str("general.name", "tiny");
-  b.u32(a + ".block_count", c.numLayers());
-  b.u32(a + ".context_length", c.maxPositions);
-  b.u32(a + ".embedding_length", c.hiddenSize);
-  b.u32(a + ".feed_forward_length", c.ffnSize);
-  b.u32(a + ".attention.head_count", c.numHeads);
-  std::vector<int32_t> kv;
-  for (LayerKind k : c.layers)
-    kv.push_back(k == LayerKind::Attention ? c.numKVHeads : 0);
-  b.arrI32(a + ".attention.head_count_kv", kv);
-  b.f32(a + ".rope.freq_base", c.ropeTheta);
-  b.f32(a + ".attention.layer_norm_rms_epsilon", c.normEps);
-  b.u32(a + ".vocab_size", c.vocabSize);
-  b.u32(a + ".shortconv.l_cache", c.convL);
-  if (c.isMoE()) {
-    b.u32(a + ".expert_count", c.numExperts);
-    b.u32(a + ".expert_used_count", c.expertsPerToken);
-    b.u32(a + ".expert_feed_forward_length", c.moeFfnSize);
-    b.u32(a + ".leading_dense_block_count", c.numDenseLayers);
-    b.u32(a + ".expert_gating_func", 2);
-  }
-  b.u32("tokenizer.ggml.bos_token_id", c.bosTokenId);
-  b.u32("tokenizer.ggml.eos_token_id", c.eosTokenId);
-  b.u32("tokenizer.ggml.padding_token_id", c.padTokenId);
-  for (const TensorSpec &s : modelTensors(c, CheckpointFormat::GGUF))
-    b.tensors.push_back({s.name, 0, s.shape, std::nullopt});
-  return b;
-}
-
-class GGUFReaderTest : public ImportTest {
-protected:
-  llvm::Expected<std::unique_ptr<Checkpoint>> load(const GGUFBuilder &b) {
-    return readGGUFCheckpoint(write("m.gguf", b.build()));
-  }
-  std::string file() const { return path("m.gguf"); }
-};
-
-TEST_F(GGUFReaderTest, LoadsDense) {
-  GGUFBuilder b = ggufModel(tinyDense());
-  b.u32("general.alignment", 64);
-  b.alignment = 64;
-  b.tensor("blk.0.ffn_up.weight")->type = 8;    // q8_0
-  b.tensor("blk.1.attn_q.weight")->type = 2;    // q4_0
-  b.tensor("blk.2.ffn_down.weight")->type = 30; // bf16
-  auto ckpt = load(b);
-  ASSERT_TRUE(static_cast<bool>(ckpt)) << llvm::toString(ckpt.takeError());
-  const Checkpoint &c = **ckpt;
-  EXPECT_EQ(c.format, CheckpointFormat::GGUF);
-  ModelConfig expected = tinyDense();
-  expectSameConfig(c.config, expected);
-
-  std::vector<TensorSpec> specs =
-      modelTensors(c.config, CheckpointFormat::GGUF);
-  ASSERT_EQ(c.tensorOrder.size(), specs.size());
-  for (size_t i = 0; i < specs.size(); ++i)
-    EXPECT_EQ(c.tensorOrder[i], specs[i].name);
-
-  const TensorInfo *up = c.lookup("blk.0.ffn_up.weight");
-  ASSERT_TRUE(up);
-  EXPECT_EQ(up->dtype, DType::Q8_0);
-  EXPECT_EQ(up->shape, (std::vector<int64_t>{64, 64}));
-  EXPECT_EQ(up->segments[0].size, 64u * 64 / 32 * 34);
-  EXPECT_EQ(up->segments[0].offset % 64, 0u);
-  EXPECT_EQ(c.lookup("blk.1.attn_q.weight")->segments[0].size,
-            64u * 64 / 32 * 18);
-  EXPECT_EQ(c.lookup("blk.2.ffn_down.weight")->dtype, DType::BF16);
-  const TensorInfo *kernel = c.lookup("blk.0.shortconv.conv.weight");
-  ASSERT_TRUE(kernel);
-  EXPECT_EQ(kernel->shape, (std::vector<int64_t>{64, 3}));
-  EXPECT_EQ(c.bytes(kernel->segments[0]).size(), 64u * 3 * 4);
-}
 
 TEST_F(GGUFReaderTest, ContainerAndGetters) {
   GGUFBuilder b = ggufModel(tinyDense());
@@ -145,82 +69,6 @@ TEST_F(GGUFReaderTest, ContainerAndGetters) {
   ckpt = load(b);
   ASSERT_TRUE(static_cast<bool>(ckpt)) << llvm::toString(ckpt.takeError());
   EXPECT_EQ((*ckpt)->config.vocabSize, 32);
-}
-
-TEST_F(GGUFReaderTest, LoadsMoE) {
-  ModelConfig expected = tinyMoE();
-  GGUFBuilder b = ggufModel(expected);
-  b.f32("lfm2moe.expert_weights_scale", 2.5f);
-  auto ckpt = load(b);
-  ASSERT_TRUE(static_cast<bool>(ckpt)) << llvm::toString(ckpt.takeError());
-  expected.routedScalingFactor = 2.5;
-  expectSameConfig((*ckpt)->config, expected);
-  const TensorInfo *gate = (*ckpt)->lookup("blk.1.ffn_gate_exps.weight");
-  ASSERT_TRUE(gate);
-  EXPECT_EQ(gate->shape, (std::vector<int64_t>{4, 32, 64}));
-  EXPECT_EQ(gate->segments.size(), 1u);
-  EXPECT_TRUE((*ckpt)->lookup("blk.0.ffn_gate.weight"));
-
-  // No router bias stored: the model has none.
-  b.removeTensor("blk.1.exp_probs_b.bias");
-  ckpt = load(b);
-  ASSERT_TRUE(static_cast<bool>(ckpt)) << llvm::toString(ckpt.takeError());
-  EXPECT_FALSE((*ckpt)->config.useExpertBias);
-
-  // A stored output head unties the embedding.
-  b.tensors.push_back({"output.weight", 0, {32, 64}, std::nullopt});
-  ckpt = load(b);
-  ASSERT_TRUE(static_cast<bool>(ckpt)) << llvm::toString(ckpt.takeError());
-  EXPECT_FALSE((*ckpt)->config.tiedEmbeddings);
-  EXPECT_EQ((*ckpt)->tensorOrder.back(), "output.weight");
-
-  b.u32("lfm2moe.expert_gating_func", 1);
-  expectError(load(b), {file() + ": key 'lfm2moe.expert_gating_func': "
-                                 "unsupported value 1"});
-}
-
-TEST_F(GGUFReaderTest, ScalarHeadCountKVMeansAllAttention) {
-  ModelConfig c = tinyDense();
-  c.layers.assign(3, LayerKind::Attention);
-  GGUFBuilder b = ggufModel(c);
-  b.u32("lfm2.attention.head_count_kv", 2);
-  auto ckpt = load(b);
-  ASSERT_TRUE(static_cast<bool>(ckpt)) << llvm::toString(ckpt.takeError());
-  EXPECT_EQ((*ckpt)->config.layers, c.layers);
-  EXPECT_EQ((*ckpt)->config.numKVHeads, 2);
-}
-
-TEST_F(GGUFReaderTest, MetadataErrors) {
-  GGUFBuilder base = ggufModel(tinyDense());
-  GGUFBuilder b = base;
-  b.str("general.architecture", "llama");
-  expectError(load(b), {file() + ": ", "unknown architecture 'llama'"});
-  b = base;
-  b.remove("lfm2.block_count");
-  expectError(load(b), {file() + ": missing key 'lfm2.block_count'"});
-  b = base;
-  b.str("lfm2.block_count", "three");
-  expectError(load(b), {"key 'lfm2.block_count'", "found string"});
-  b = base;
-  b.u32("lfm2.block_count", 2000000000); // Nothing allocated per layer.
-  b.u32("lfm2.attention.head_count_kv", 2);
-  expectError(load(b), {"key 'lfm2.block_count': value 2000000000 is out "
-                        "of range"});
-  b = base;
-  b.arrI32("lfm2.attention.head_count_kv", {0, 2});
-  expectError(load(b), {"key 'lfm2.attention.head_count_kv'", "2 entries"});
-  b = base;
-  b.arrI32("lfm2.attention.head_count_kv", {1, 2, 0});
-  expectError(load(b), {"key 'lfm2.attention.head_count_kv'", "entry 1"});
-  b = base;
-  b.u32("lfm2.attention.head_count", 5);
-  expectError(load(b), {"key 'lfm2.attention.head_count'", "not divisible"});
-  b = base;
-  b.u32("lfm2.attention.sliding_window", 512);
-  expectError(load(b), {"key 'lfm2.attention.sliding_window': unsupported"});
-  b = base;
-  b.u32("general.alignment", 48);
-  expectError(load(b), {"key 'general.alignment'", "power of two"});
 }
 
 TEST_F(GGUFReaderTest, TensorErrors) {
@@ -307,6 +155,101 @@ TEST_F(GGUFReaderTest, HeaderErrors) {
   expectError(load(arr), {"key 'x.array': nested arrays are not supported"});
   arr.raw("x.array", 77, Bytes());
   expectError(load(arr), {"key 'x.array': unknown value type 77"});
+}
+
+/// A GGUF header claiming `tensors` tensor infos and `keys` keys, followed
+/// by `body`, a u64 of 2^40 (a corrupt length) and `padding` zero bytes.
+std::string corruptCountFile(uint64_t tensors, uint64_t keys,
+                             const std::string &body, size_t padding) {
+  Bytes b;
+  b.u32(0x46554747);
+  b.u32(3);
+  b.u64(tensors);
+  b.u64(keys);
+  b.s += body;
+  b.u64(uint64_t(1) << 40);
+  b.s.resize(b.s.size() + padding, '\0');
+  return b.s;
+}
+
+/// Parses `data` in place, returning the error message and the largest
+/// single allocation made while parsing.
+std::pair<std::string, size_t> parseTracked(const std::string &data) {
+  auto buffer = llvm::MemoryBuffer::getMemBuffer(data, "corrupt.gguf",
+                                                 /*RequiresNullTerminator=*/
+                                                 false);
+  std::string message;
+  size_t largest = 0;
+  {
+    AllocationScope scope;
+    auto file = GGUFFile::parse(std::move(buffer), "corrupt.gguf");
+    largest = scope.largest();
+    message = file ? "no error" : llvm::toString(file.takeError());
+  }
+  return {message, largest};
+}
+
+// A count that fits in the file but is corrupt fails at the first bad item,
+// and nothing is allocated in proportion to it: every allocation stays far
+// below the 4 MB file.
+TEST(GGUFParserTest, CorruptCountsAllocateNothing) {
+  if (!AllocationScope::supported())
+    GTEST_SKIP() << "heap requests cannot be watched in this build";
+  constexpr size_t padding = 4 << 20;
+  constexpr size_t limit = 64 << 10;
+
+  Bytes keys; // Two good u32 keys; the third key's length is corrupt.
+  for (const char *key : {"a", "b"}) {
+    keys.str(key);
+    keys.u32(4);
+    keys.u32(7);
+  }
+  auto [message, largest] =
+      parseTracked(corruptCountFile(0, padding / 12, keys.s, padding));
+  EXPECT_NE(message.find("corrupt.gguf: truncated: key 2"), std::string::npos)
+      << message;
+  EXPECT_LT(largest, limit);
+
+  Bytes tensor; // One good tensor info; the second name's length is corrupt.
+  tensor.str("t");
+  tensor.u32(1);
+  tensor.u64(32);
+  tensor.u32(0);
+  tensor.u64(0);
+  std::tie(message, largest) =
+      parseTracked(corruptCountFile(padding / 28, 0, tensor.s, padding));
+  EXPECT_NE(message.find("corrupt.gguf: truncated: tensor info 1"),
+            std::string::npos)
+      << message;
+  EXPECT_LT(largest, limit);
+
+  Bytes strings; // A string array of two good strings, then a corrupt one.
+  strings.str("x");
+  strings.u32(9);
+  strings.u32(8);
+  strings.u64(padding / 8);
+  strings.str("a");
+  strings.str("b");
+  std::tie(message, largest) =
+      parseTracked(corruptCountFile(0, 1, strings.s, padding));
+  EXPECT_NE(message.find("corrupt.gguf: truncated: element 2 of key 'x'"),
+            std::string::npos)
+      << message;
+  EXPECT_LT(largest, limit);
+}
+
+// More than 2^20 keys or tensors is refused even when the file is big
+// enough to hold them.
+TEST(GGUFParserTest, CountsAreCapped) {
+  constexpr uint64_t over = (uint64_t(1) << 20) + 1;
+  auto [message, largest] =
+      parseTracked(corruptCountFile(0, over, "", over * 12));
+  EXPECT_EQ(message, "corrupt.gguf: metadata count 1048577 exceeds the limit "
+                     "of 1048576");
+  std::tie(message, largest) =
+      parseTracked(corruptCountFile(over, 0, "", over * 28));
+  EXPECT_EQ(message, "corrupt.gguf: tensor info count 1048577 exceeds the "
+                     "limit of 1048576");
 }
 
 TEST_F(GGUFReaderTest, TruncatedAtEveryCut) {
