@@ -15,6 +15,7 @@ config.test_exec_root = os.path.join(config.liquid_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%examples", os.path.join(config.liquid_src_root, "examples")))
+config.substitutions.append(("%mlir_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")))
 config.substitutions.append(("%docs", os.path.join(config.liquid_obj_root, "docs")))
 
 llvm_config.use_default_substitutions()

@@ -2,9 +2,9 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// The dialects liquid IR mixes with (func, arith, tensor) plus the liquid
-// dialect itself; liquid-opt and liquidc register exactly these, never all
-// of upstream MLIR.
+// The dialects liquid IR mixes with and lowers to (func, arith, tensor,
+// linalg, math) plus the liquid dialect and its passes; liquid-opt and
+// liquidc register exactly these, never all of upstream MLIR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +18,8 @@ class DialectRegistry;
 namespace liquid {
 /// Adds the dialects liquid IR uses to `registry`.
 void registerLiquidDialects(mlir::DialectRegistry &registry);
+/// Registers every liquid pass with the global pass registry.
+void registerLiquidPasses();
 } // namespace liquid
 
 #endif // LIQUID_INITALL_H

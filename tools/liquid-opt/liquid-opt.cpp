@@ -16,6 +16,7 @@
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   liquid::registerLiquidDialects(registry);
+  liquid::registerLiquidPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Liquid optimizer driver\n", registry));
 }

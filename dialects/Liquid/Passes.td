@@ -1,0 +1,45 @@
+//===- Passes.td - Passes of the liquid dialect -*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Every liquid pass is declared here, grouped under banners, alphabetical
+// within a group. `GEN_PASS_DECL` generates the create functions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIQUID_PASSES_TD
+#define LIQUID_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+//===----------------------------------------------------------------------===//
+// Conversions out of liquid
+//===----------------------------------------------------------------------===//
+
+def ConvertLiquidToLinalgPass : Pass<"convert-liquid-to-linalg", "ModuleOp"> {
+  let summary = "Lower liquid model ops to linalg on tensors";
+  let description = [{
+    Rewrites liquid ops as `linalg.generic` ops on tensors (with `tensor`,
+    `arith` and `math` in their bodies), keeping the math of each op's ODS
+    description: RMSNorm as a sum-of-squares reduction and a scaling,
+    `liquid.linear` as a contraction over the weight's `[out, in]` layout with
+    the weight widened to f32 inside the body, the SwiGLU feed-forward as three
+    such contractions around a fused `silu(gate) * up`, the embedding as a
+    gather, RoPE as an element-wise rotation whose angles come from
+    `position + t`.
+
+    Covered so far: weights stored as f32, f16 or bf16. Ops whose lowering
+    has not landed yet (block-quantized weights, `liquid.short_conv`,
+    `liquid.attention`, the MoE ops, the cells) are left in place, so the
+    pass can run on any model; `liquid.weight` stays as the leaf that the
+    memory plan binds later.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // LIQUID_PASSES_TD

@@ -1,0 +1,22 @@
+//===- Passes.h - Registration of every liquid pass -------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Includes each pass's header and registers them all with the global pass
+// registry (liquid-opt, liquidc's --mlir-print-ir-* and pipelines).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIQUID_DIALECT_LIQUID_PASSES_H
+#define LIQUID_DIALECT_LIQUID_PASSES_H
+
+#include "liquid/Conversion/LiquidToLinalg.h"
+
+namespace mlir::liquid {
+
+#define GEN_PASS_REGISTRATION
+#include "liquid/Dialect/Liquid/Passes.h.inc"
+
+} // namespace mlir::liquid
+
+#endif // LIQUID_DIALECT_LIQUID_PASSES_H

@@ -1,0 +1,110 @@
+// RUN: liquid-opt %s --convert-liquid-to-linalg --split-input-file | FileCheck %s
+
+// Tests RMSNorm: a sum-of-squares reduction over the innermost dimension,
+// then x * rsqrt(sum / H + eps) * widen(w).
+// CHECK-DAG: #[[ID2:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[COL:.+]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @rms_norm(
+// CHECK-SAME: %[[X:.+]]: tensor<?x8xf32>, %[[W:.+]]: tensor<8xbf16>)
+// CHECK: %[[ZERO:.+]] = linalg.fill {{.+}} -> tensor<?xf32>
+// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[ID2]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<?x8xf32>) outs(%[[ZERO]] : tensor<?xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: linalg.generic {indexing_maps = [#[[ID2]], #[[ROW]], #[[COL]], #[[ID2]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[SUM]], %[[W]] : tensor<?x8xf32>, tensor<?xf32>, tensor<8xbf16>)
+// CHECK: arith.divf %{{.+}}, %{{.+}} : f32
+// CHECK: math.rsqrt
+// CHECK: arith.extf %{{.+}} : bf16 to f32
+// CHECK-NOT: liquid.rms_norm
+func.func @rms_norm(%x: tensor<?x8xf32>, %w: tensor<8xbf16>) -> tensor<?x8xf32> {
+  %y = liquid.rms_norm %x, %w {epsilon = 1.0e-5 : f32} : tensor<?x8xf32>, tensor<8xbf16>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
+// Tests that a linear layer with f16 weights is a contraction over the
+// weight's [out, in] layout, the weight widened inside the body.
+// CHECK-DAG: #[[XMAP:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[WMAP:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[OMAP:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @linear(
+// CHECK-SAME: %[[X:.+]]: tensor<?x8xf32>, %[[W:.+]]: tensor<16x8xf16>)
+// CHECK: %[[DIM:.+]] = tensor.dim %[[X]], %{{.+}} : tensor<?x8xf32>
+// CHECK: %[[EMPTY:.+]] = tensor.empty(%[[DIM]]) : tensor<?x16xf32>
+// CHECK: %[[ZERO:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[EMPTY]] : tensor<?x16xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[XMAP]], #[[WMAP]], #[[OMAP]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[W]] : tensor<?x8xf32>, tensor<16x8xf16>) outs(%[[ZERO]] : tensor<?x16xf32>)
+// CHECK-NEXT: ^bb0(%[[A:.+]]: f32, %[[B:.+]]: f16, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[BW:.+]] = arith.extf %[[B]] : f16 to f32
+// CHECK-NEXT: %[[P:.+]] = arith.mulf %[[A]], %[[BW]] : f32
+// CHECK-NEXT: %[[S:.+]] = arith.addf %[[ACC]], %[[P]] : f32
+// CHECK-NEXT: linalg.yield %[[S]] : f32
+func.func @linear(%x: tensor<?x8xf32>, %w: tensor<16x8xf16>) -> tensor<?x16xf32> {
+  %y = liquid.linear %x, %w : tensor<?x8xf32>, tensor<16x8xf16> -> tensor<?x16xf32>
+  return %y : tensor<?x16xf32>
+}
+
+// -----
+
+// Tests the feed-forward: gate and up contractions, silu(g) * u fused in one
+// element-wise generic, then the down contraction.
+// CHECK-LABEL: func.func @ffn(
+// CHECK-SAME: %[[X:.+]]: tensor<?x8xf32>, %[[G:.+]]: tensor<16x8xf32>, %[[U:.+]]: tensor<16x8xf32>, %[[D:.+]]: tensor<8x16xf32>)
+// CHECK: %[[GATE:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[G]] : {{.+}}) outs(%{{.+}} : tensor<?x16xf32>)
+// CHECK: %[[UP:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[U]] : {{.+}}) outs(%{{.+}} : tensor<?x16xf32>)
+// CHECK: %[[ACT:.+]] = linalg.generic {{.+}} ins(%[[GATE]], %[[UP]] : tensor<?x16xf32>, tensor<?x16xf32>)
+// CHECK: math.exp
+// CHECK: arith.divf
+// CHECK: arith.mulf
+// CHECK: linalg.generic {{.+}} ins(%[[ACT]], %[[D]] : tensor<?x16xf32>, tensor<8x16xf32>) outs(%{{.+}} : tensor<?x8xf32>)
+func.func @ffn(%x: tensor<?x8xf32>, %g: tensor<16x8xf32>, %u: tensor<16x8xf32>, %d: tensor<8x16xf32>) -> tensor<?x8xf32> {
+  %y = liquid.ffn %x, %g, %u, %d : tensor<?x8xf32>, tensor<16x8xf32>, tensor<16x8xf32>, tensor<8x16xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
+// Tests the embedding as a gather from the table, widened to f32.
+// CHECK-LABEL: func.func @embed(
+// CHECK-SAME: %[[T:.+]]: tensor<32x8xbf16>, %[[IDS:.+]]: tensor<?xi32>)
+// CHECK: linalg.generic {{.+}} ins(%[[IDS]] : tensor<?xi32>) outs(%{{.+}} : tensor<?x8xf32>)
+// CHECK-NEXT: ^bb0(%[[ID:.+]]: i32, %{{.+}}: f32):
+// CHECK-NEXT: %[[ROW:.+]] = arith.index_cast %[[ID]] : i32 to index
+// CHECK-NEXT: %[[COL:.+]] = linalg.index 1 : index
+// CHECK-NEXT: %[[V:.+]] = tensor.extract %[[T]][%[[ROW]], %[[COL]]] : tensor<32x8xbf16>
+// CHECK-NEXT: arith.extf %[[V]] : bf16 to f32
+func.func @embed(%t: tensor<32x8xbf16>, %ids: tensor<?xi32>) -> tensor<?x8xf32> {
+  %h = liquid.embed %t[%ids] : tensor<32x8xbf16>, tensor<?xi32> -> tensor<?x8xf32>
+  return %h : tensor<?x8xf32>
+}
+
+// -----
+
+// Tests RoPE: the partner element of each pair comes from the same head,
+// angles from position + t and theta.
+// CHECK-LABEL: func.func @rope(
+// CHECK-SAME: %[[Q:.+]]: tensor<?x2x8xf32>, %[[POS:.+]]: index)
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[Q]] : tensor<?x2x8xf32>)
+// CHECK: %[[T:.+]] = linalg.index 0 : index
+// CHECK: tensor.extract %[[Q]]
+// CHECK: arith.addi %[[POS]], %[[T]] : index
+// CHECK: math.powf %{{.+}}, %{{.+}} : f32
+// CHECK: math.cos
+// CHECK: math.sin
+func.func @rope(%q: tensor<?x2x8xf32>, %pos: index) -> tensor<?x2x8xf32> {
+  %r = liquid.rope %q, %pos {theta = 1.0e6 : f64} : tensor<?x2x8xf32>
+  return %r : tensor<?x2x8xf32>
+}
+
+// -----
+
+// Tests that ops without a lowering yet (quantized weights, attention, the
+// short convolution) are left in place.
+// CHECK-LABEL: func.func @left_alone
+// CHECK: liquid.linear %{{.+}}, %{{.+}} : tensor<?x32xf32>, tensor<16x32x!liquid.q8_0> -> tensor<?x16xf32>
+// CHECK: liquid.short_conv
+func.func @left_alone(%x: tensor<?x32xf32>, %w: tensor<16x32x!liquid.q8_0>, %bcx: tensor<?x24xf32>, %k: tensor<8x3xf32>, %s: tensor<2x8xf32>) -> (tensor<?x16xf32>, tensor<?x8xf32>, tensor<2x8xf32>) {
+  %y = liquid.linear %x, %w : tensor<?x32xf32>, tensor<16x32x!liquid.q8_0> -> tensor<?x16xf32>
+  %c, %s1 = liquid.short_conv %bcx, %k, %s : tensor<?x24xf32>, tensor<8x3xf32>, tensor<2x8xf32> -> tensor<?x8xf32>
+  return %y, %c, %s1 : tensor<?x16xf32>, tensor<?x8xf32>, tensor<2x8xf32>
+}
