@@ -56,6 +56,33 @@ def Liquid_WeightOp : Liquid_Op<"weight", [Pure,
   let assemblyFormat = "$name attr-dict `:` type($result)";
 }
 
+def Liquid_BitcastOp : Liquid_Op<"bitcast", [Pure]> {
+  let summary = "Views a block-quantized weight as its raw bytes, or back";
+  let description = [{
+    Reinterprets the storage of a block-quantized weight: a
+    `tensor<... x K x !q>` is the same bytes as a
+    `tensor<... x (K / block) x block_bytes x i8>`, one row of bytes per block
+    (for `!liquid.q8_0`: 2 bytes of f16 scale, then 32 signed bytes). Either
+    direction is allowed. Lowering uses it to reach the bytes of a quantized
+    weight; nothing is copied. A cast of a cast back to the original type
+    folds away.
+
+    ```mlir
+    %bytes = liquid.bitcast %w : tensor<768x256x!liquid.q8_0> to tensor<768x8x34xi8>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnyType], [HasStaticShapePred]>:$source);
+  let results = (outs RankedTensorOf<[AnyType], [HasStaticShapePred]>:$result);
+  let assemblyFormat = "$source attr-dict `:` type($source) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The byte view `tensor<... x (K / block) x bytes x i8>` of a
+    /// quantized weight type.
+    static ::mlir::RankedTensorType getByteType(::mlir::RankedTensorType quantized);
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Embedding, normalization, linear layers
 //===----------------------------------------------------------------------===//

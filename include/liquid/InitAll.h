@@ -18,7 +18,8 @@ class DialectRegistry;
 namespace liquid {
 /// Adds the dialects liquid IR uses to `registry`.
 void registerLiquidDialects(mlir::DialectRegistry &registry);
-/// Registers every liquid pass with the global pass registry.
+/// Registers every liquid pass, and the upstream canonicalize and cse, with
+/// the global pass registry.
 void registerLiquidPasses();
 } // namespace liquid
 

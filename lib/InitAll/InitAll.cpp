@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
 void liquid::registerLiquidDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlir::liquid::LiquidDialect, mlir::arith::ArithDialect,
@@ -24,4 +25,8 @@ void liquid::registerLiquidDialects(mlir::DialectRegistry &registry) {
                   mlir::math::MathDialect, mlir::tensor::TensorDialect>();
 }
 
-void liquid::registerLiquidPasses() { mlir::liquid::registerLiquidPasses(); }
+void liquid::registerLiquidPasses() {
+  mlir::liquid::registerLiquidPasses();
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+}

@@ -98,13 +98,49 @@ func.func @rope(%q: tensor<?x2x8xf32>, %pos: index) -> tensor<?x2x8xf32> {
 
 // -----
 
-// Tests that ops without a lowering yet (quantized weights, attention, the
-// short convolution) are left in place.
+// Tests a Q8_0 linear layer: x is viewed as [T, blocks, 32], the weight's
+// byte view is read in place, the f16 scale from bytes 0 and 1 of each block,
+// the value from byte 2 + j.
+// CHECK-DAG: #[[XM:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+// CHECK-DAG: #[[LO:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, 0)>
+// CHECK-DAG: #[[HI:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, 1)>
+// CHECK-DAG: #[[Q:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3 + 2)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// CHECK-LABEL: func.func @linear_q8_0(
+// CHECK-SAME: %[[X:.+]]: tensor<?x64xf32>, %[[W:.+]]: tensor<16x64x!liquid.q8_0>)
+// CHECK: %[[B:.+]] = liquid.bitcast %[[W]] : tensor<16x64x!liquid.q8_0> to tensor<16x2x34xi8>
+// CHECK: %[[XB:.+]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2]] output_shape [%{{.+}}, 2, 32] : tensor<?x64xf32> into tensor<?x2x32xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[XM]], #[[LO]], #[[HI]], #[[Q]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[XB]], %[[B]], %[[B]], %[[B]] :
+// CHECK: arith.bitcast %{{.+}} : i16 to f16
+// CHECK: arith.sitofp %{{.+}} : i8 to f32
+func.func @linear_q8_0(%x: tensor<?x64xf32>, %w: tensor<16x64x!liquid.q8_0>) -> tensor<?x16xf32> {
+  %y = liquid.linear %x, %w : tensor<?x64xf32>, tensor<16x64x!liquid.q8_0> -> tensor<?x16xf32>
+  return %y : tensor<?x16xf32>
+}
+
+// -----
+
+// Tests Q4_0: element j of a block is a nibble of byte 2 + j mod 16.
+// CHECK-DAG: #[[Q4:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3 mod 16 + 2)>
+// CHECK-LABEL: func.func @linear_q4_0(
+// CHECK: liquid.bitcast %{{.+}} : tensor<16x64x!liquid.q4_0> to tensor<16x2x18xi8>
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}, #{{.+}}, #[[Q4]], #{{.+}}]
+// CHECK: arith.shrui
+// CHECK: arith.subi
+func.func @linear_q4_0(%x: tensor<?x64xf32>, %w: tensor<16x64x!liquid.q4_0>) -> tensor<?x16xf32> {
+  %y = liquid.linear %x, %w : tensor<?x64xf32>, tensor<16x64x!liquid.q4_0> -> tensor<?x16xf32>
+  return %y : tensor<?x16xf32>
+}
+
+// -----
+
+// Tests that ops without a lowering yet (the short convolution, attention)
+// are left in place.
 // CHECK-LABEL: func.func @left_alone
-// CHECK: liquid.linear %{{.+}}, %{{.+}} : tensor<?x32xf32>, tensor<16x32x!liquid.q8_0> -> tensor<?x16xf32>
 // CHECK: liquid.short_conv
-func.func @left_alone(%x: tensor<?x32xf32>, %w: tensor<16x32x!liquid.q8_0>, %bcx: tensor<?x24xf32>, %k: tensor<8x3xf32>, %s: tensor<2x8xf32>) -> (tensor<?x16xf32>, tensor<?x8xf32>, tensor<2x8xf32>) {
-  %y = liquid.linear %x, %w : tensor<?x32xf32>, tensor<16x32x!liquid.q8_0> -> tensor<?x16xf32>
-  %c, %s1 = liquid.short_conv %bcx, %k, %s : tensor<?x24xf32>, tensor<8x3xf32>, tensor<2x8xf32> -> tensor<?x8xf32>
-  return %y, %c, %s1 : tensor<?x16xf32>, tensor<?x8xf32>, tensor<2x8xf32>
+// CHECK: liquid.attention
+func.func @left_alone(%bcx: tensor<?x24xf32>, %k: tensor<8x3xf32>, %s: tensor<2x8xf32>, %q: tensor<1x4x8xf32>, %kv: tensor<1x2x8xf32>, %c: tensor<16x2x8xf32>, %p: index) -> (tensor<?x8xf32>, tensor<2x8xf32>, tensor<1x4x8xf32>) {
+  %y, %s1 = liquid.short_conv %bcx, %k, %s : tensor<?x24xf32>, tensor<8x3xf32>, tensor<2x8xf32> -> tensor<?x8xf32>
+  %o, %k1, %v1 = liquid.attention %q, %kv, %kv, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<16x2x8xf32>
+  return %y, %s1, %o : tensor<?x8xf32>, tensor<2x8xf32>, tensor<1x4x8xf32>
 }

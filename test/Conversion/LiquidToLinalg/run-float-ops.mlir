@@ -2,7 +2,7 @@
 // path and checks the numbers against values worked out by hand.
 // RUN: liquid-opt %s --convert-liquid-to-linalg \
 // RUN: | mlir-opt --one-shot-bufferize=bufferize-function-boundaries \
-// RUN:     --convert-linalg-to-loops --convert-scf-to-cf --expand-strided-metadata \
+// RUN:     --convert-linalg-to-loops --lower-affine --convert-scf-to-cf --expand-strided-metadata \
 // RUN:     --finalize-memref-to-llvm --convert-math-to-llvm --convert-to-llvm \
 // RUN:     --reconcile-unrealized-casts \
 // RUN: | mlir-runner -e main -entry-point-result=void \

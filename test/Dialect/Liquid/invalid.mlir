@@ -808,3 +808,20 @@ func.func @f(%x: tensor<16x3xf32>, %v: tensor<8xf32>, %n: tensor<8xf32>, %nn: te
   %o, %v1 = liquid.ltc(%x, %v) leak(%n, %n, %n) synapse(%nn, %nn, %nn, %nn, %nn) sensory(%sn, %sn, %sn, %sn, %sn) input_map(%s, %s) output_map(%m, %m3) {ode_unfolds = 6 : i64, elapsed_time = 1.0 : f64, epsilon = 1.0e-8 : f64, implicit_constraints = true} : (tensor<16x3xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf32>, tensor<3xf32>) -> (tensor<16x2xf32>, tensor<8xf32>)
   return
 }
+
+// -----
+
+// Tests that liquid.bitcast converts between a quantized tensor and its bytes.
+func.func @f(%w: tensor<8x32xf32>) {
+  // expected-error @below {{casts between a block-quantized tensor and its bytes}}
+  %b = liquid.bitcast %w : tensor<8x32xf32> to tensor<8x1x128xi8>
+  return
+}
+
+// -----
+
+func.func @f(%w: tensor<8x64x!liquid.q8_0>) {
+  // expected-error @below {{the bytes of 'tensor<8x64x!liquid.q8_0>' are 'tensor<8x2x34xi8>', not 'tensor<8x2x32xi8>'}}
+  %b = liquid.bitcast %w : tensor<8x64x!liquid.q8_0> to tensor<8x2x32xi8>
+  return
+}

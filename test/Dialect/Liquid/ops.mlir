@@ -107,3 +107,30 @@ func.func @ltc(%x: tensor<16x3xf32>, %v: tensor<8xf32>, %n: tensor<8xf32>, %nn: 
   %o, %v1 = liquid.ltc(%x, %v) leak(%n, %n, %n) synapse(%nn, %nn, %nn, %nn, %nn) sensory(%sn, %sn, %sn, %sn, %sn) input_map(%s, %s) output_map(%m, %m) {ode_unfolds = 6 : i64, elapsed_time = 1.0 : f64, epsilon = 1.0e-8 : f64, implicit_constraints = true} : (tensor<16x3xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<16x2xf32>, tensor<8xf32>)
   return %o, %v1 : tensor<16x2xf32>, tensor<8xf32>
 }
+
+// -----
+
+// Tests the byte view of quantized weights, both ways.
+// CHECK-LABEL: func.func @bitcast
+// CHECK: %[[B:.+]] = liquid.bitcast %{{.+}} : tensor<768x256x!liquid.q8_0> to tensor<768x8x34xi8>
+// CHECK: liquid.bitcast %[[B]] : tensor<768x8x34xi8> to tensor<768x256x!liquid.q8_0>
+// CHECK: liquid.bitcast %{{.+}} : tensor<4x64x!liquid.q4_0> to tensor<4x2x18xi8>
+func.func @bitcast(%w: tensor<768x256x!liquid.q8_0>, %v: tensor<4x64x!liquid.q4_0>) -> (tensor<768x256x!liquid.q8_0>, tensor<4x2x18xi8>) {
+  %b = liquid.bitcast %w : tensor<768x256x!liquid.q8_0> to tensor<768x8x34xi8>
+  %w2 = liquid.bitcast %b : tensor<768x8x34xi8> to tensor<768x256x!liquid.q8_0>
+  %c = liquid.bitcast %v : tensor<4x64x!liquid.q4_0> to tensor<4x2x18xi8>
+  return %w2, %c : tensor<768x256x!liquid.q8_0>, tensor<4x2x18xi8>
+}
+
+// -----
+
+// Tests that a byte view cast back to the quantized type folds away.
+// RUN: liquid-opt %s --split-input-file --canonicalize | FileCheck %s --check-prefix=FOLD
+// FOLD-LABEL: func.func @bitcast_fold(
+// FOLD-SAME: %[[W:.+]]: tensor<64x64x!liquid.q4_0>)
+// FOLD-NEXT: return %[[W]]
+func.func @bitcast_fold(%w: tensor<64x64x!liquid.q4_0>) -> tensor<64x64x!liquid.q4_0> {
+  %b = liquid.bitcast %w : tensor<64x64x!liquid.q4_0> to tensor<64x2x18xi8>
+  %w2 = liquid.bitcast %b : tensor<64x2x18xi8> to tensor<64x64x!liquid.q4_0>
+  return %w2 : tensor<64x64x!liquid.q4_0>
+}

@@ -28,6 +28,33 @@ LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   return success();
 }
 
+RankedTensorType BitcastOp::getByteType(RankedTensorType quantized) {
+  auto q = cast<QuantizedTypeInterface>(quantized.getElementType());
+  SmallVector<int64_t> shape(quantized.getShape());
+  shape.back() /= q.getBlockSize();
+  shape.push_back(q.getBlockBytes());
+  return RankedTensorType::get(shape,
+                               IntegerType::get(quantized.getContext(), 8));
+}
+
+LogicalResult BitcastOp::verify() {
+  auto source = cast<RankedTensorType>(getSource().getType());
+  auto result = cast<RankedTensorType>(getType());
+  bool fromQuantized = isa<QuantizedTypeInterface>(source.getElementType());
+  RankedTensorType quantized = fromQuantized ? source : result;
+  RankedTensorType bytes = fromQuantized ? result : source;
+  if (!isa<QuantizedTypeInterface>(quantized.getElementType()) ||
+      isa<QuantizedTypeInterface>(bytes.getElementType()))
+    return emitOpError("casts between a block-quantized tensor and its bytes");
+  if (failed(expectWholeBlocks(*this, quantized, "quantized tensor")))
+    return failure();
+  RankedTensorType expected = getByteType(quantized);
+  if (bytes != expected)
+    return emitOpError() << "the bytes of " << quantized << " are " << expected
+                         << ", not " << bytes;
+  return success();
+}
+
 LogicalResult EmbedOp::verify() {
   if (failed(expectRank(*this, getTable(), 2, "table")))
     return failure();
