@@ -23,16 +23,16 @@ def ConvertLiquidToLinalgPass : Pass<"convert-liquid-to-linalg", "ModuleOp"> {
     `arith` and `math` in their bodies), keeping the math of each op's ODS
     description: RMSNorm as a sum-of-squares reduction and a scaling,
     `liquid.linear` as a contraction over the weight's `[out, in]` layout with
-    the weight widened to f32 inside the body, the SwiGLU feed-forward as three
-    such contractions around a fused `silu(gate) * up`, the embedding as a
-    gather, RoPE as an element-wise rotation whose angles come from
-    `position + t`.
+    the weight widened to f32 (or a block-quantized weight decoded from its
+    `liquid.bitcast` byte view) inside the body, the SwiGLU feed-forward as
+    three such contractions around a fused `silu(gate) * up`, the embedding
+    as a gather, RoPE as an element-wise rotation whose angles come from
+    `position + t`, and the short convolution as gates around a causal
+    depthwise convolution over `concat(state, B * x)`.
 
-    Covered so far: weights stored as f32, f16 or bf16. Ops whose lowering
-    has not landed yet (block-quantized weights, `liquid.short_conv`,
-    `liquid.attention`, the MoE ops, the cells) are left in place, so the
-    pass can run on any model; `liquid.weight` stays as the leaf that the
-    memory plan binds later.
+    Ops whose lowering has not landed yet (`liquid.attention`, the MoE ops,
+    the cells) are left in place, so the pass runs on any model;
+    `liquid.weight` stays as the leaf that the memory plan binds later.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
