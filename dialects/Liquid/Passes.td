@@ -27,11 +27,14 @@ def ConvertLiquidToLinalgPass : Pass<"convert-liquid-to-linalg", "ModuleOp"> {
     `liquid.bitcast` byte view) inside the body, the SwiGLU feed-forward as
     three such contractions around a fused `silu(gate) * up`, the embedding
     as a gather, RoPE as an element-wise rotation whose angles come from
-    `position + t`, and the short convolution as gates around a causal
-    depthwise convolution over `concat(state, B * x)`.
+    `position + t`, the short convolution as gates around a causal
+    depthwise convolution over `concat(state, B * x)`, and attention as
+    cache updates (`tensor.insert_slice` at `position`), scores over the
+    filled rows only, a causal mask, a max-subtracted softmax and the
+    weighted sum of values.
 
-    Ops whose lowering has not landed yet (`liquid.attention`, the MoE ops,
-    the cells) are left in place, so the pass runs on any model;
+    Ops whose lowering has not landed yet (the MoE ops, the cells) are left
+    in place, so the pass runs on any model;
     `liquid.weight` stays as the leaf that the memory plan binds later.
   }];
   let dependentDialects = [

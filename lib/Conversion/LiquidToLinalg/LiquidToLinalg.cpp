@@ -42,7 +42,7 @@ struct ConvertLiquidToLinalgPass
     target.addLegalDialect<arith::ArithDialect, func::FuncDialect,
                            linalg::LinalgDialect, math::MathDialect,
                            tensor::TensorDialect, LiquidDialect>();
-    target.addIllegalOp<RMSNormOp, RoPEOp, ShortConvOp>();
+    target.addIllegalOp<AttentionOp, RMSNormOp, RoPEOp, ShortConvOp>();
     target.addDynamicallyLegalOp<LinearOp>(
         [](LinearOp op) { return !isLowerable(op.getWeight()); });
     target.addDynamicallyLegalOp<EmbedOp>(

@@ -5,7 +5,9 @@
 // This file implements the convert-liquid-to-linalg patterns of the ops in
 // dialects/Liquid/RecurrenceOps.td: the gated short convolution becomes an
 // input gate, a concatenation with the window state, a depthwise causal
-// convolution, an output gate and a slice for the new state.
+// convolution, an output gate and a slice for the new state; attention
+// becomes cache updates, scores over the filled part of the cache, a causal
+// mask, a softmax and the weighted sum of values.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +17,10 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::liquid;
@@ -110,8 +115,186 @@ struct ShortConvLowering : OpRewritePattern<ShortConvOp> {
   }
 };
 
+
+/// ```
+/// K' = K_cache with rows [p, p + T) = key;  V' likewise     (p = position)
+/// n  = p + T rows are filled; attention reads K'[0:n], V'[0:n]
+/// s[t, h, j] = scale * sum_d q[t, h, d] * K'[j, h / g, d]
+/// s[t, h, j] = -inf where j > p + t                          (causal)
+/// w = softmax_j(s)                                           (f32, max-subtracted)
+/// out[t, h, d] = sum_j w[t, h, j] * V'[j, h / g, d]
+/// ```
+struct AttentionLowering : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Value q = op.getQuery(), position = op.getPosition();
+    auto qType = cast<RankedTensorType>(q.getType());
+    auto kType = cast<RankedTensorType>(op.getKey().getType());
+    auto cacheType = cast<RankedTensorType>(op.getKeyCache().getType());
+    int64_t heads = qType.getDimSize(1), headDim = qType.getDimSize(2);
+    int64_t kvHeads = kType.getDimSize(1), group = heads / kvHeads;
+    auto idx = [&](int64_t v) -> OpFoldResult {
+      return rewriter.getIndexAttr(v);
+    };
+    Value tokenCount =
+        qType.isDynamicDim(0)
+            ? Value(tensor::DimOp::create(rewriter, loc, q, 0))
+            : Value(arith::ConstantIndexOp::create(rewriter, loc,
+                                                   qType.getDimSize(0)));
+    OpFoldResult tokens = qType.isDynamicDim(0)
+                              ? OpFoldResult(tokenCount)
+                              : idx(qType.getDimSize(0));
+
+    // Write the new keys and values at rows [position, position + T).
+    auto append = [&](Value rows, Value cache) -> Value {
+      return tensor::InsertSliceOp::create(
+          rewriter, loc, rows, cache,
+          ArrayRef<OpFoldResult>{position, idx(0), idx(0)},
+          ArrayRef<OpFoldResult>{tokens, idx(kvHeads), idx(headDim)},
+          ArrayRef<OpFoldResult>{idx(1), idx(1), idx(1)});
+    };
+    Value keyCache = append(op.getKey(), op.getKeyCache());
+    Value valueCache = append(op.getValue(), op.getValueCache());
+
+    // The filled rows [0, position + T).
+    Value filled = arith::AddIOp::create(rewriter, loc, position, tokenCount);
+    auto rowsType = RankedTensorType::get({ShapedType::kDynamic, kvHeads, headDim},
+                                          cacheType.getElementType());
+    auto filledRows = [&](Value cache) -> Value {
+      return tensor::ExtractSliceOp::create(
+          rewriter, loc, rowsType, cache,
+          ArrayRef<OpFoldResult>{idx(0), idx(0), idx(0)},
+          ArrayRef<OpFoldResult>{filled, idx(kvHeads), idx(headDim)},
+          ArrayRef<OpFoldResult>{idx(1), idx(1), idx(1)});
+    };
+    Value keys = filledRows(keyCache), values = filledRows(valueCache);
+
+    // Scores [T, heads, n] over loops (t, h, j, d).
+    AffineExpr t = getAffineDimExpr(0, ctx), h = getAffineDimExpr(1, ctx);
+    AffineExpr j = getAffineDimExpr(2, ctx), d = getAffineDimExpr(3, ctx);
+    auto map4 = [&](ArrayRef<AffineExpr> exprs) {
+      return AffineMap::get(4, 0, exprs, ctx);
+    };
+    auto par = utils::IteratorType::parallel;
+    auto red = utils::IteratorType::reduction;
+    auto scoresType = RankedTensorType::get(
+        {qType.getDimSize(0), heads, ShapedType::kDynamic}, rewriter.getF32Type());
+    Value scoresEmpty = tensor::EmptyOp::create(
+        rewriter, loc, scoresType,
+        qType.isDynamicDim(0) ? ValueRange{tokenCount, filled}
+                              : ValueRange{filled});
+    Value zero = f32Const(rewriter, loc, 0.0);
+    Value scoresInit =
+        linalg::FillOp::create(rewriter, loc, zero, scoresEmpty).getResult(0);
+    Value dots =
+        linalg::GenericOp::create(
+            rewriter, loc, scoresType, ValueRange{q, keys}, scoresInit,
+            ArrayRef<AffineMap>{map4({t, h, d}), map4({j, h.floorDiv(group), d}),
+                                map4({t, h, j})},
+            {par, par, par, red},
+            [](OpBuilder &b, Location l, ValueRange args) {
+              Value prod = arith::MulFOp::create(b, l, args[0], args[1]);
+              linalg::YieldOp::create(
+                  b, l, {arith::AddFOp::create(b, l, args[2], prod)});
+            })
+            .getResult(0);
+
+    // Scale and causal mask: key j is visible to token t iff j <= p + t.
+    float scale = op.getScaleOrDefault();
+    Value masked = buildElementwise(
+        rewriter, loc, {dots}, scoresType,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value tok = linalg::IndexOp::create(b, l, 0);
+          Value key = linalg::IndexOp::create(b, l, 2);
+          Value last = arith::AddIOp::create(b, l, position, tok);
+          Value visible =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule, key, last);
+          Value scaled =
+              arith::MulFOp::create(b, l, args[0], f32Const(b, l, scale));
+          Value minusInf = f32Const(b, l, -std::numeric_limits<float>::infinity());
+          return arith::SelectOp::create(b, l, visible, scaled, minusInf);
+        });
+
+    // Softmax over j: max, sum of exp(s - max), then the quotient.
+    auto rowType = RankedTensorType::get({qType.getDimSize(0), heads},
+                                         rewriter.getF32Type());
+    AffineMap all3 = rewriter.getMultiDimIdentityMap(3);
+    AffineMap rows3 = all3.getMajorSubMap(2);
+    auto reduceRows = [&](Value init, ValueRange inputs,
+                          ArrayRef<AffineMap> inputMaps,
+                          function_ref<Value(OpBuilder &, Location, ValueRange)>
+                              combine) -> Value {
+      SmallVector<AffineMap> maps(inputMaps);
+      maps.push_back(rows3);
+      return linalg::GenericOp::create(
+                 rewriter, loc, rowType, inputs, init, maps, {par, par, red},
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   linalg::YieldOp::create(b, l, {combine(b, l, args)});
+                 })
+          .getResult(0);
+    };
+    auto rowInit = [&](double value) -> Value {
+      Value empty = emptyTensor(rewriter, loc, rowType, q, {0, 1});
+      return linalg::FillOp::create(rewriter, loc,
+                                    f32Const(rewriter, loc, value), empty)
+          .getResult(0);
+    };
+    Value rowMax = reduceRows(
+        rowInit(-std::numeric_limits<float>::infinity()), masked, {all3},
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          return arith::MaximumFOp::create(b, l, args[0], args[1]);
+        });
+    auto expShifted = [](OpBuilder &b, Location l, Value s, Value max) {
+      return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, s, max));
+    };
+    Value rowSum = reduceRows(
+        rowInit(0.0), {masked, rowMax}, {all3, rows3},
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          return arith::AddFOp::create(b, l, args[2],
+                                       expShifted(b, l, args[0], args[1]));
+        });
+    Value probsEmpty = tensor::EmptyOp::create(
+        rewriter, loc, scoresType,
+        qType.isDynamicDim(0) ? ValueRange{tokenCount, filled}
+                              : ValueRange{filled});
+    Value probs =
+        linalg::GenericOp::create(
+            rewriter, loc, scoresType, ValueRange{masked, rowMax, rowSum},
+            probsEmpty, ArrayRef<AffineMap>{all3, rows3, rows3, all3},
+            {par, par, par},
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value e = expShifted(b, l, args[0], args[1]);
+              linalg::YieldOp::create(
+                  b, l, {arith::DivFOp::create(b, l, e, args[2])});
+            })
+            .getResult(0);
+
+    // out[t, h, d] = sum_j probs[t, h, j] * V'[j, h / g, d], loops (t, h, d, j).
+    AffineExpr dd = getAffineDimExpr(2, ctx), jj = getAffineDimExpr(3, ctx);
+    Value outInit = zeroTensor(rewriter, loc, qType, q, {0, 1, 2});
+    Value out =
+        linalg::GenericOp::create(
+            rewriter, loc, qType, ValueRange{probs, values}, outInit,
+            ArrayRef<AffineMap>{map4({t, h, jj}),
+                                map4({jj, h.floorDiv(group), dd}),
+                                map4({t, h, dd})},
+            {par, par, par, red},
+            [](OpBuilder &b, Location l, ValueRange args) {
+              Value prod = arith::MulFOp::create(b, l, args[0], args[1]);
+              linalg::YieldOp::create(
+                  b, l, {arith::AddFOp::create(b, l, args[2], prod)});
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, {out, keyCache, valueCache});
+    return success();
+  }
+};
+
 } // namespace
 
 void lowering::populateRecurrenceOpPatterns(RewritePatternSet &patterns) {
-  patterns.add<ShortConvLowering>(patterns.getContext());
+  patterns.add<AttentionLowering, ShortConvLowering>(patterns.getContext());
 }
