@@ -31,10 +31,12 @@ def ConvertLiquidToLinalgPass : Pass<"convert-liquid-to-linalg", "ModuleOp"> {
     depthwise convolution over `concat(state, B * x)`, and attention as
     cache updates (`tensor.insert_slice` at `position`), scores over the
     filled rows only, a causal mask, a max-subtracted softmax and the
-    weighted sum of values.
+    weighted sum of values. The MoE router becomes sigmoid scores and k
+    rounds of a masked arg-max (ties to the lower id); the experts gather
+    each token's selected experts' weights by id, reading no others.
 
-    Ops whose lowering has not landed yet (the MoE ops, the cells) are left
-    in place, so the pass runs on any model;
+    The recurrent cells (`liquid.cfc`, `liquid.ltc`) have no lowering yet and
+    are left in place;
     `liquid.weight` stays as the leaf that the memory plan binds later.
   }];
   let dependentDialects = [

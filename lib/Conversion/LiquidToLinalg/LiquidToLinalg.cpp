@@ -42,7 +42,12 @@ struct ConvertLiquidToLinalgPass
     target.addLegalDialect<arith::ArithDialect, func::FuncDialect,
                            linalg::LinalgDialect, math::MathDialect,
                            tensor::TensorDialect, LiquidDialect>();
-    target.addIllegalOp<AttentionOp, RMSNormOp, RoPEOp, ShortConvOp>();
+    target.addIllegalOp<AttentionOp, MoERouterOp, RMSNormOp, RoPEOp,
+                        ShortConvOp>();
+    target.addDynamicallyLegalOp<MoEExpertsOp>([](MoEExpertsOp op) {
+      return !isLowerable(op.getGate()) || !isLowerable(op.getUp()) ||
+             !isLowerable(op.getDown());
+    });
     target.addDynamicallyLegalOp<LinearOp>(
         [](LinearOp op) { return !isLowerable(op.getWeight()); });
     target.addDynamicallyLegalOp<EmbedOp>(
@@ -63,5 +68,6 @@ struct ConvertLiquidToLinalgPass
 
 void mlir::liquid::populateLiquidToLinalgPatterns(RewritePatternSet &patterns) {
   populateModelOpPatterns(patterns);
+  populateMoEOpPatterns(patterns);
   populateRecurrenceOpPatterns(patterns);
 }

@@ -51,14 +51,16 @@ Value buildLinear(OpBuilder &b, Location loc, Value x, Value w,
 
 /// The byte view of a quantized weight (null for float weights).
 Value byteView(OpBuilder &b, Location loc, Value w);
-/// Element `col` of row `row` of a 2-D weight, dequantized to f32, read with
-/// tensor.extract; `bytes` is byteView(w).
+/// Element [lead..., col] of a weight, dequantized to f32, read with
+/// tensor.extract (gathers by data-dependent indices); `bytes` is
+/// byteView(w).
 Value extractWeight(OpBuilder &b, Location loc, Value w, Value bytes,
-                    Value row, Value col);
+                    ValueRange lead, Value col);
 
 /// Pattern groups, one per ODS theme.
 void populateModelOpPatterns(RewritePatternSet &patterns);
 void populateRecurrenceOpPatterns(RewritePatternSet &patterns);
+void populateMoEOpPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::liquid::lowering
 

@@ -174,20 +174,22 @@ Value lowering::buildAnyLinear(OpBuilder &b, Location loc, Value x, Value w,
   return buildQuantizedLinear(b, loc, x, w, resultType);
 }
 
-/// Element `col` of row `row` of a weight, dequantized to f32, read with
-/// tensor.extract (for gathers).
 Value lowering::extractWeight(OpBuilder &b, Location loc, Value w, Value bytes,
-                           Value row, Value col) {
-  if (!bytes)
-    return toF32(b, loc,
-                 tensor::ExtractOp::create(b, loc, w, ValueRange{row, col}));
+                              ValueRange lead, Value col) {
+  if (!bytes) {
+    SmallVector<Value> indices(lead);
+    indices.push_back(col);
+    return toF32(b, loc, tensor::ExtractOp::create(b, loc, w, indices));
+  }
   BlockLayout l =
       *blockLayout(cast<ShapedType>(w.getType()).getElementType());
   auto cIdx = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
   Value kb = arith::DivUIOp::create(b, loc, col, cIdx(l.block));
   Value j = arith::RemUIOp::create(b, loc, col, cIdx(l.block));
   auto byte = [&](Value offset) {
-    return tensor::ExtractOp::create(b, loc, bytes, ValueRange{row, kb, offset});
+    SmallVector<Value> indices(lead);
+    indices.append({kb, offset});
+    return tensor::ExtractOp::create(b, loc, bytes, indices);
   };
   Value scale = decodeScale(b, loc, byte(cIdx(0)), byte(cIdx(1)));
   Value offset;

@@ -187,10 +187,40 @@ func.func @attention(%q: tensor<?x4x8xf32>, %k: tensor<?x2x8xf32>, %v: tensor<?x
 
 // -----
 
-// Tests that ops without a lowering yet (MoE routing) are left in place.
-// CHECK-LABEL: func.func @left_alone
-// CHECK: liquid.moe_router
-func.func @left_alone(%x: tensor<?x8xf32>, %g: tensor<4x8xf32>) -> (tensor<?x2xi32>, tensor<?x2xf32>) {
-  %i, %w = liquid.moe_router %x, %g {top_k = 2 : i64, normalize = true, scaling = 1.0 : f64} : tensor<?x8xf32>, tensor<4x8xf32> -> tensor<?x2xi32>, tensor<?x2xf32>
+// Tests the router: sigmoid scores, the bias added for selection only, one
+// masked arg-max per selected expert (the second excludes the first pick),
+// then ids and unbiased weights gathered and normalised.
+// CHECK-LABEL: func.func @router(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<?x8xf32>, %[[G:[^:]+]]: tensor<4x8xf32>, %[[B:[^:]+]]: tensor<4xf32>)
+// CHECK: %[[LOGITS:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[G]] :
+// CHECK: %[[P:.+]] = linalg.generic {{.+}} ins(%[[LOGITS]] :
+// CHECK: math.exp
+// CHECK: %[[S:.+]] = linalg.generic {{.+}} ins(%[[P]], %[[B]] :
+// CHECK: %[[FIRST:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<?x4xf32>)
+// CHECK: arith.cmpf ogt
+// CHECK: %[[SECOND:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]} ins(%[[S]], %[[FIRST]]#1 : tensor<?x4xf32>, tensor<?xi32>)
+// CHECK: arith.cmpi ne
+// CHECK: %[[SEL:.+]]:2 = linalg.generic {{.+}} ins(%[[FIRST]]#1, %[[SECOND]]#1 :
+// CHECK: tensor.extract %[[P]]
+// CHECK: arith.maximumf
+func.func @router(%x: tensor<?x8xf32>, %g: tensor<4x8xf32>, %b: tensor<4xf32>) -> (tensor<?x2xi32>, tensor<?x2xf32>) {
+  %i, %w = liquid.moe_router %x, %g, %b {top_k = 2 : i64, normalize = true, scaling = 1.0 : f64} : tensor<?x8xf32>, tensor<4x8xf32>, tensor<4xf32> -> tensor<?x2xi32>, tensor<?x2xf32>
   return %i, %w : tensor<?x2xi32>, tensor<?x2xf32>
+}
+
+// -----
+
+// Tests the experts: the weights of each token's selected experts are
+// gathered by id (tensor.extract at the id), so no other expert is read.
+// CHECK-LABEL: func.func @experts(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<?x8xf32>, %[[IDS:[^:]+]]: tensor<?x2xi32>, %[[W:[^:]+]]: tensor<?x2xf32>, %[[G:[^:]+]]: tensor<4x16x8xf32>, %[[U:[^:]+]]: tensor<4x16x8xf32>, %[[D:[^:]+]]: tensor<4x8x16xf32>)
+// CHECK: linalg.generic {{.+}} ins(%[[X]], %[[IDS]] : tensor<?x8xf32>, tensor<?x2xi32>) outs(%{{.+}} : tensor<?x2x16xf32>)
+// CHECK: %[[E:.+]] = arith.index_cast
+// CHECK: tensor.extract %[[G]][%[[E]],
+// CHECK: tensor.extract %[[U]]
+// CHECK: linalg.generic {{.+}} ins(%{{.+}}, %[[W]], %[[IDS]] : tensor<?x2x16xf32>, tensor<?x2xf32>, tensor<?x2xi32>) outs(%{{.+}} : tensor<?x8xf32>)
+// CHECK: tensor.extract %[[D]]
+func.func @experts(%x: tensor<?x8xf32>, %i: tensor<?x2xi32>, %w: tensor<?x2xf32>, %g: tensor<4x16x8xf32>, %u: tensor<4x16x8xf32>, %d: tensor<4x8x16xf32>) -> tensor<?x8xf32> {
+  %y = liquid.moe_experts %x, %i, %w, %g, %u, %d : tensor<?x8xf32>, tensor<?x2xi32>, tensor<?x2xf32>, tensor<4x16x8xf32>, tensor<4x16x8xf32>, tensor<4x8x16xf32>
+  return %y : tensor<?x8xf32>
 }
