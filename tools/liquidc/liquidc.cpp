@@ -5,18 +5,20 @@
 // liquidc reads an LFM2 / LFM2-MoE checkpoint (a Hugging Face directory or a
 // GGUF file) and emits the model at the requested phase. Phases are ordered
 // like Toy's -emit= and IREE's compile-to: each is a point where the IR can
-// be printed and tested. This stage of the project implements the first,
-// `liquid`: the imported model-level IR.
+// be printed and tested (liquid/Pipelines/Pipelines.h). Implemented so far:
+// `liquid` (the imported model) and `linalg` (linalg on tensors).
 //
 //===----------------------------------------------------------------------===//
 
 #include "liquid/Import/Checkpoint.h"
 #include "liquid/Import/ImportModel.h"
 #include "liquid/InitAll.h"
+#include "liquid/Pipelines/Pipelines.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -24,8 +26,9 @@
 
 namespace cl = llvm::cl;
 
+using liquid::Phase;
+
 namespace {
-enum class Phase { Liquid };
 
 cl::OptionCategory category("liquidc options");
 cl::opt<std::string> inputPath(cl::Positional, cl::Required,
@@ -37,7 +40,9 @@ cl::opt<std::string> outputPath("o", cl::desc("Output file (default stdout)"),
 cl::opt<Phase> compileTo(
     "compile-to", cl::desc("Stop after this phase and print its output"),
     cl::values(clEnumValN(Phase::Liquid, "liquid",
-                          "the imported model in the liquid dialect")),
+                          "the imported model in the liquid dialect"),
+               clEnumValN(Phase::Linalg, "linalg",
+                          "linalg on tensors, weights still by name")),
     cl::Required, cl::cat(category));
 cl::opt<int64_t> maxContext("max-context",
                             cl::desc("KV cache capacity in tokens"),
@@ -54,6 +59,9 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  // Registered first: --mlir-print-ir-after=<pass> looks the names up.
+  liquid::registerLiquidPasses();
+  mlir::registerPassManagerCLOptions();
   // libLLVM registers hundreds of backend options; --help shows ours.
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "Liquid compiler\n");
@@ -70,6 +78,14 @@ int main(int argc, char **argv) {
   auto module = liquid::importModel(context, **checkpoint, options);
   if (!module)
     return fail(module.takeError());
+
+  mlir::PassManager pm(&context);
+  if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
+    return fail(llvm::createStringError("invalid pass manager options"));
+  liquid::buildPipeline(pm, compileTo);
+  if (mlir::failed(pm.run(**module)))
+    return fail(llvm::createStringError(
+        inputPath + ": compilation failed (diagnostics above)"));
 
   // Written to a temporary file and renamed: never a half-written output.
   if (llvm::Error error = llvm::writeToOutput(

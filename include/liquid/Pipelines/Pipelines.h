@@ -1,0 +1,32 @@
+//===- Pipelines.h - liquidc's named compilation phases ---------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// The compiler's phases in order, each a point where liquidc can stop and
+// print (--compile-to=), as Toy's -emit= and IREE's compile-to do. A phase's
+// pipeline takes the module from the previous phase's form to its own.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIQUID_PIPELINES_PIPELINES_H
+#define LIQUID_PIPELINES_PIPELINES_H
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace liquid {
+
+enum class Phase {
+  /// The imported model: liquid ops over named weights.
+  Liquid,
+  /// linalg on tensors: every model op lowered, weights still by name.
+  Linalg,
+};
+
+/// Adds the passes that take a module from the imported form to `phase`.
+void buildPipeline(mlir::OpPassManager &pm, Phase phase);
+
+} // namespace liquid
+
+#endif // LIQUID_PIPELINES_PIPELINES_H
