@@ -35,14 +35,16 @@ def ConvertLiquidToLinalgPass : Pass<"convert-liquid-to-linalg", "ModuleOp"> {
     rounds of a masked arg-max (ties to the lower id); the experts gather
     each token's selected experts' weights by id, reading no others.
 
-    The recurrent cells (`liquid.cfc`, `liquid.ltc`) have no lowering yet and
-    are left in place;
+    The cells (`liquid.cfc`, `liquid.ltc`) become an `scf.for` over time
+    carrying the hidden state, with matrix-vector products and element-wise
+    math per step (the LTC's ODE unfolds a nested `scf.for`);
     `liquid.weight` stays as the leaf that the memory plan binds later.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

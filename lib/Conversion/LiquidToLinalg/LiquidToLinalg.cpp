@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -41,9 +42,10 @@ struct ConvertLiquidToLinalgPass
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, func::FuncDialect,
                            linalg::LinalgDialect, math::MathDialect,
-                           tensor::TensorDialect, LiquidDialect>();
-    target.addIllegalOp<AttentionOp, MoERouterOp, RMSNormOp, RoPEOp,
-                        ShortConvOp>();
+                           scf::SCFDialect, tensor::TensorDialect,
+                           LiquidDialect>();
+    target.addIllegalOp<AttentionOp, CfCOp, LTCOp, MoERouterOp, RMSNormOp,
+                        RoPEOp, ShortConvOp>();
     target.addDynamicallyLegalOp<MoEExpertsOp>([](MoEExpertsOp op) {
       return !isLowerable(op.getGate()) || !isLowerable(op.getUp()) ||
              !isLowerable(op.getDown());
@@ -67,6 +69,7 @@ struct ConvertLiquidToLinalgPass
 } // namespace
 
 void mlir::liquid::populateLiquidToLinalgPatterns(RewritePatternSet &patterns) {
+  populateCellOpPatterns(patterns);
   populateModelOpPatterns(patterns);
   populateMoEOpPatterns(patterns);
   populateRecurrenceOpPatterns(patterns);

@@ -58,6 +58,7 @@ Value extractWeight(OpBuilder &b, Location loc, Value w, Value bytes,
                     ValueRange lead, Value col);
 
 /// Pattern groups, one per ODS theme.
+void populateCellOpPatterns(RewritePatternSet &patterns);
 void populateModelOpPatterns(RewritePatternSet &patterns);
 void populateRecurrenceOpPatterns(RewritePatternSet &patterns);
 void populateMoEOpPatterns(RewritePatternSet &patterns);

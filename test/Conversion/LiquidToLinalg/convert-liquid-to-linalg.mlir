@@ -224,3 +224,22 @@ func.func @experts(%x: tensor<?x8xf32>, %i: tensor<?x2xi32>, %w: tensor<?x2xf32>
   %y = liquid.moe_experts %x, %i, %w, %g, %u, %d : tensor<?x8xf32>, tensor<?x2xi32>, tensor<?x2xf32>, tensor<4x16x8xf32>, tensor<4x16x8xf32>, tensor<4x8x16xf32>
   return %y : tensor<?x8xf32>
 }
+
+// -----
+
+// Tests a cell: an scf.for over the time steps carrying the state and the
+// output rows; each step concatenates the input row with the state.
+// CHECK-LABEL: func.func @cfc(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<16x4xf32>, %[[H:[^:]+]]: tensor<8xf32>
+// CHECK: %[[T:.+]] = tensor.dim %[[X]]
+// CHECK: %[[LOOP:.+]]:2 = scf.for %[[I:.+]] = %{{.+}} to %[[T]] step %{{.+}} iter_args(%[[S:.+]] = %[[H]], %[[ROWS:.+]] = %{{.+}}) -> (tensor<8xf32>, tensor<16x8xf32>)
+// CHECK: %[[ROW:.+]] = tensor.extract_slice %[[X]][%[[I]], 0] [1, 4] [1, 1] : tensor<16x4xf32> to tensor<4xf32>
+// CHECK: tensor.concat dim(0) %[[ROW]], %[[S]] : (tensor<4xf32>, tensor<8xf32>) -> tensor<12xf32>
+// CHECK: math.tanh
+// CHECK: scf.yield
+// CHECK: return %[[LOOP]]#1, %[[LOOP]]#0
+func.func @cfc(%x: tensor<16x4xf32>, %h: tensor<8xf32>, %w: tensor<8x12xf32>, %b: tensor<8xf32>) -> (tensor<16x8xf32>, tensor<8xf32>) {
+  %o, %h1 = liquid.cfc(%x, %h) mode(no_gate) activation(tanh) backbone() ff1(%w, %b) ff2(%w, %b) time(%w, %b, %w, %b) {time_span = 1.0 : f64} : (tensor<16x4xf32>, tensor<8xf32>, tensor<8x12xf32>, tensor<8xf32>, tensor<8x12xf32>, tensor<8xf32>, tensor<8x12xf32>, tensor<8xf32>, tensor<8x12xf32>, tensor<8xf32>) -> (tensor<16x8xf32>, tensor<8xf32>)
+  return %o, %h1 : tensor<16x8xf32>, tensor<8xf32>
+}
+
