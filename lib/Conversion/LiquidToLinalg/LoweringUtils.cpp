@@ -35,6 +35,12 @@ Value lowering::f32Const(OpBuilder &b, Location loc, double value) {
 
 /// An uninitialized tensor of `type`; its dynamic sizes are taken from the
 /// same dimensions of `like` (dims[i] names the dimension of `like`).
+void lowering::yieldMulAdd(OpBuilder &b, Location loc, ValueRange args) {
+  Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
+  linalg::YieldOp::create(b, loc,
+                          {arith::AddFOp::create(b, loc, args[2], prod)});
+}
+
 Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
                          Value like, ArrayRef<int64_t> dims) {
   SmallVector<Value> dynamic;

@@ -28,6 +28,9 @@ Value f32Const(OpBuilder &b, Location loc, double value);
 /// 0, 1, ..., n-1.
 SmallVector<int64_t> iota(int64_t n);
 
+/// The body of a contraction step over (a, b, acc): yields acc + a * b.
+void yieldMulAdd(OpBuilder &b, Location loc, ValueRange args);
+
 /// An uninitialized tensor of `type`; its dynamic sizes are taken from the
 /// same dimensions of `like` (dims[i] names the dimension of `like`).
 Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,

@@ -195,11 +195,7 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
             ArrayRef<AffineMap>{map4({t, h, d}), map4({j, h.floorDiv(group), d}),
                                 map4({t, h, j})},
             {par, par, par, red},
-            [](OpBuilder &b, Location l, ValueRange args) {
-              Value prod = arith::MulFOp::create(b, l, args[0], args[1]);
-              linalg::YieldOp::create(
-                  b, l, {arith::AddFOp::create(b, l, args[2], prod)});
-            })
+            yieldMulAdd)
             .getResult(0);
 
     // Scale and causal mask: key j is visible to token t iff j <= p + t.
@@ -282,11 +278,7 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
                                 map4({jj, h.floorDiv(group), dd}),
                                 map4({t, h, dd})},
             {par, par, par, red},
-            [](OpBuilder &b, Location l, ValueRange args) {
-              Value prod = arith::MulFOp::create(b, l, args[0], args[1]);
-              linalg::YieldOp::create(
-                  b, l, {arith::AddFOp::create(b, l, args[2], prod)});
-            })
+            yieldMulAdd)
             .getResult(0);
     rewriter.replaceOp(op, {out, keyCache, valueCache});
     return success();
