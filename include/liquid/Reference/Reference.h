@@ -47,6 +47,12 @@ namespace liquid::reference {
 /// (value = d * q), f16 / bf16 exactly.
 class WeightMatrix {
 public:
+  /// A view of `tensor`, one of `ckpt`'s tensors. An error if its rows are
+  /// not whole quantization blocks, or its segments leave their files, split
+  /// a row, or do not add up to the bytes its shape needs.
+  static llvm::Expected<WeightMatrix> create(const Checkpoint &ckpt,
+                                             const TensorInfo &tensor);
+
   int64_t rows() const { return numRows; }
   int64_t cols() const { return numCols; }
   DType dtype() const { return type; }
@@ -56,7 +62,6 @@ public:
   std::vector<float> decodeAll() const;
 
 private:
-  friend class Model;
   struct Part {
     int64_t firstRow;
     const uint8_t *data;

@@ -2,8 +2,10 @@
 # Cross-checks liquid-synth's GGUF files with a real llama.cpp: the prebuilt
 # one in the npm package node-llama-cpp, installed into WORK on first use.
 # Loads dense and MoE files in several types and generates 8 greedy tokens
-# from each (llama-cpp-load.mjs). Exits 77 (ctest: skipped) when Node.js 20+
-# and npm are missing or the npm registry cannot be reached.
+# from each (llama-cpp-load.mjs), and checks the tokens and logits against
+# liquid-reference, the project's reference forward pass (see the .mjs for
+# what must agree and how closely). Exits 77 (ctest: skipped) when Node.js
+# 20+ and npm are missing or the npm registry cannot be reached.
 #
 #   llama-cpp.sh BIN_DIR WORK_DIR
 set -euo pipefail
@@ -26,11 +28,14 @@ if [ ! -f "$work/npm/node_modules/node-llama-cpp/package.json" ]; then
     || skip "could not install node-llama-cpp@$version (see $work/npm/install.log)"
 fi
 
+[ -x "$bin/liquid-reference" ] || { echo "FAIL: $bin/liquid-reference is not built"; exit 1; }
+
 files=()
-for spec in tiny:f32 tiny:q8_0 tiny:q4_0 tiny:bf16 tiny-moe:f16 tiny-moe:q8_0; do
+for spec in tiny:f32 tiny:q8_0 tiny:q4_0 tiny:bf16 tiny-moe:f32 tiny-moe:f16 tiny-moe:q8_0; do
   preset=${spec%%:*} dtype=${spec##*:}
   out="$work/$preset-$dtype.gguf"
   "$bin/liquid-synth" --preset "$preset" --format gguf --dtype "$dtype" --seed 0 -o "$out" --quiet
   files+=("$out")
 done
-node "$here/llama-cpp-load.mjs" --node-modules "$work/npm/node_modules" "${files[@]}"
+node "$here/llama-cpp-load.mjs" --node-modules "$work/npm/node_modules" \
+  --reference "$bin/liquid-reference" "${files[@]}"
