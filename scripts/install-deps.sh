@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Liquid needs on Debian 12: LLVM/MLIR 22, lld, FlatBuffers,
 # GoogleTest, Google Benchmark, CMake and Ninja. Safe to run again.
+# `install-deps.sh --list` prints the package names and installs nothing.
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,11 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler libgtest-dev libbenchmark-dev
   cmake ninja-build g++ python3
 )
+
+if [ "${1:-}" = "--list" ]; then
+  echo "${packages[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do
