@@ -64,7 +64,13 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   // libLLVM registers hundreds of backend options; --help shows ours.
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(argc, argv, "Liquid compiler\n");
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "Liquid compiler\n\n"
+      "  liquidc CKPT --compile-to=liquid|linalg [-o FILE]\n\n"
+      "CKPT is a Hugging Face directory or a GGUF file (lfm2, lfm2moe). MLIR's\n"
+      "printing options (--mlir-print-ir-after=<pass>, --mlir-print-debuginfo,\n"
+      "...) apply too; --help-hidden lists them.\n");
 
   auto checkpoint = liquid::readCheckpoint(inputPath);
   if (!checkpoint)
