@@ -13,6 +13,25 @@
 include "mlir/Pass/PassBase.td"
 
 //===----------------------------------------------------------------------===//
+// Liquid transforms
+//===----------------------------------------------------------------------===//
+
+def WeightsToArgumentsPass : Pass<"liquid-weights-to-arguments", "ModuleOp"> {
+  let summary = "Turn weight reads into function arguments";
+  let description = [{
+    Gives every function one trailing argument per distinct weight it reads,
+    tagged `liquid.weight = "<checkpoint name>"`, replaces its
+    `liquid.weight` ops with those arguments and erases the `liquid.param`
+    declarations. Float weights keep their tensor type; a block-quantized
+    weight becomes its byte view (`tensor<... x blocks x bytes x i8>`, see
+    `liquid.bitcast`), so the caller binds the checkpoint's bytes as they
+    are. Afterwards the module holds no liquid op that the lowering does not
+    fold away, and upstream bufferization and LLVM lowering apply.
+  }];
+  let dependentDialects = ["::mlir::liquid::LiquidDialect"];
+}
+
+//===----------------------------------------------------------------------===//
 // Conversions out of liquid
 //===----------------------------------------------------------------------===//
 

@@ -14,6 +14,9 @@
 
 namespace mlir::liquid {
 
+#define GEN_PASS_DECL_WEIGHTSTOARGUMENTSPASS
+#include "liquid/Dialect/Liquid/Passes.h.inc"
+
 #define GEN_PASS_REGISTRATION
 #include "liquid/Dialect/Liquid/Passes.h.inc"
 
