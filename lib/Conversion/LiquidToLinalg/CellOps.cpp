@@ -71,13 +71,6 @@ static Value affine(OpBuilder &b, Location loc, Value w, Value bias,
                           });
 }
 
-static Value sigmoidOf(OpBuilder &b, Location loc, Value x) {
-  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-  return arith::DivFOp::create(
-      b, loc, f32Const(b, loc, 1.0),
-      arith::AddFOp::create(b, loc, f32Const(b, loc, 1.0), e));
-}
-
 static Value activate(OpBuilder &b, Location loc, ActivationKind kind,
                       Value x) {
   switch (kind) {
@@ -91,7 +84,7 @@ static Value activate(OpBuilder &b, Location loc, ActivationKind kind,
   case ActivationKind::ReLU:
     return arith::MaximumFOp::create(b, loc, x, f32Const(b, loc, 0.0));
   case ActivationKind::SiLU:
-    return arith::MulFOp::create(b, loc, x, sigmoidOf(b, loc, x));
+    return arith::MulFOp::create(b, loc, x, sigmoid(b, loc, x));
   case ActivationKind::GELU: {
     // 0.5 x (1 + erf(x / sqrt 2)), PyTorch's default (exact) GELU.
     Value scaled = arith::MulFOp::create(b, loc, x,
@@ -180,7 +173,7 @@ struct CfCLowering : OpRewritePattern<CfCOp> {
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                   Value x1 = math::TanhOp::create(nb, nl, args[0]);
                   Value x2 = math::TanhOp::create(nb, nl, args[1]);
-                  Value g = sigmoidOf(
+                  Value g = sigmoid(
                       nb, nl,
                       arith::AddFOp::create(
                           nb, nl, arith::MulFOp::create(nb, nl, args[2], ts),
@@ -235,7 +228,7 @@ static std::pair<Value, Value> synapses(OpBuilder &b, Location loc,
       {utils::IteratorType::reduction, utils::IteratorType::parallel},
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value diff = arith::SubFOp::create(nb, l, args[0], toF32(nb, l, args[2]));
-        Value gate = sigmoidOf(
+        Value gate = sigmoid(
             nb, l, arith::MulFOp::create(nb, l, toF32(nb, l, args[1]), diff));
         Value a = arith::MulFOp::create(
             nb, l,

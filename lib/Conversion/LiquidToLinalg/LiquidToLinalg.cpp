@@ -47,16 +47,14 @@ struct ConvertLiquidToLinalgPass
     target.addIllegalOp<AttentionOp, CfCOp, LTCOp, MoERouterOp, RMSNormOp,
                         RoPEOp, ShortConvOp>();
     target.addDynamicallyLegalOp<MoEExpertsOp>([](MoEExpertsOp op) {
-      return !isLowerable(op.getGate()) || !isLowerable(op.getUp()) ||
-             !isLowerable(op.getDown());
+      return !allLowerable({op.getGate(), op.getUp(), op.getDown()});
     });
     target.addDynamicallyLegalOp<LinearOp>(
         [](LinearOp op) { return !isLowerable(op.getWeight()); });
     target.addDynamicallyLegalOp<EmbedOp>(
         [](EmbedOp op) { return !isLowerable(op.getTable()); });
     target.addDynamicallyLegalOp<FFNOp>([](FFNOp op) {
-      return !isLowerable(op.getGate()) || !isLowerable(op.getUp()) ||
-             !isLowerable(op.getDown());
+      return !allLowerable({op.getGate(), op.getUp(), op.getDown()});
     });
     RewritePatternSet patterns(ctx);
     populateLiquidToLinalgPatterns(patterns);

@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -39,6 +40,13 @@ void lowering::yieldMulAdd(OpBuilder &b, Location loc, ValueRange args) {
   Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
   linalg::YieldOp::create(b, loc,
                           {arith::AddFOp::create(b, loc, args[2], prod)});
+}
+
+Value lowering::sigmoid(OpBuilder &b, Location loc, Value x) {
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  return arith::DivFOp::create(
+      b, loc, f32Const(b, loc, 1.0),
+      arith::AddFOp::create(b, loc, f32Const(b, loc, 1.0), e));
 }
 
 Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,

@@ -21,10 +21,16 @@ namespace mlir::liquid::lowering {
 bool isFloatTensor(Value v);
 /// True when the weight's storage type (float or a block format) is lowered.
 bool isLowerable(Value weight);
+/// True when every one of `weights` is lowerable.
+inline bool allLowerable(ValueRange weights) {
+  return llvm::all_of(weights, [](Value w) { return isLowerable(w); });
+}
 
 /// Widens a scalar float to f32.
 Value toF32(OpBuilder &b, Location loc, Value v);
 Value f32Const(OpBuilder &b, Location loc, double value);
+/// 1 / (1 + exp(-x)) on an f32 scalar.
+Value sigmoid(OpBuilder &b, Location loc, Value x);
 /// 0, 1, ..., n-1.
 SmallVector<int64_t> iota(int64_t n);
 

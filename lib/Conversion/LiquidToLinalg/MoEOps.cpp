@@ -24,13 +24,6 @@ using namespace mlir;
 using namespace mlir::liquid;
 using namespace mlir::liquid::lowering;
 
-static Value sigmoid(OpBuilder &b, Location loc, Value x) {
-  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-  return arith::DivFOp::create(
-      b, loc, f32Const(b, loc, 1.0),
-      arith::AddFOp::create(b, loc, f32Const(b, loc, 1.0), e));
-}
-
 namespace {
 
 /// ```
@@ -204,8 +197,7 @@ struct MoEExpertsLowering : OpRewritePattern<MoEExpertsOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MoEExpertsOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!isLowerable(op.getGate()) || !isLowerable(op.getUp()) ||
-        !isLowerable(op.getDown()))
+    if (!allLowerable({op.getGate(), op.getUp(), op.getDown()}))
       return rewriter.notifyMatchFailure(op, "unknown weight storage");
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();

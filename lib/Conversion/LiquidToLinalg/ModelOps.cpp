@@ -91,8 +91,7 @@ struct FFNLowering : OpRewritePattern<FFNOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(FFNOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!isLowerable(op.getGate()) || !isLowerable(op.getUp()) ||
-        !isLowerable(op.getDown()))
+    if (!allLowerable({op.getGate(), op.getUp(), op.getDown()}))
       return rewriter.notifyMatchFailure(op, "unknown weight storage");
     Location loc = op.getLoc();
     auto xType = cast<RankedTensorType>(op.getType());
