@@ -1,0 +1,141 @@
+/*===- liquid/runtime.h - Liquid runtime C API ----------------------------===*\
+|*                                                                            *|
+|* SPDX-License-Identifier: Apache-2.0                                        *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+/*
+ * Runs a compiled .lqm artifact: open (mmap + verify), sessions with explicit
+ * state, prefill / decode, snapshot / restore, and a sampler.
+ *
+ * Conventions
+ * - Every function that can fail returns lq_status; LQ_OK is 0. On failure
+ *   lq_last_error() returns a message for the calling thread
+ *   ("<path>: <what>: <why>") valid until that thread's next lq_ call.
+ *   Nothing aborts on bad data: a corrupted, truncated or foreign artifact
+ *   gives a status.
+ * - Ownership: objects returned through `**out` belong to the caller and are
+ *   released with the matching _close / _destroy. A session borrows its
+ *   model: close the model after its sessions. Output buffers are the
+ *   caller's; the runtime never keeps pointers to them after returning.
+ * - Threads: an lq_model may be shared by sessions on any threads. A session
+ *   and a sampler are used by one thread at a time. Each session runs its
+ *   kernels on its own pool of `threads` threads.
+ */
+#ifndef LIQUID_RUNTIME_H
+#define LIQUID_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum lq_status {
+  LQ_OK = 0,
+  /* The file could not be opened, read or mapped. */
+  LQ_ERROR_IO = 1,
+  /* Not an artifact, or corrupted / truncated: a check on it failed. */
+  LQ_ERROR_INVALID_ARTIFACT = 2,
+  /* An artifact of another format version. */
+  LQ_ERROR_VERSION = 3,
+  /* No code in the artifact for this machine (architecture or CPU
+     features missing). */
+  LQ_ERROR_TARGET = 4,
+  /* The code object could not be loaded or lacks a kernel. */
+  LQ_ERROR_CODE = 5,
+  /* A bad argument: null pointer, out-of-range token id, wrong size. */
+  LQ_ERROR_INVALID_ARGUMENT = 6,
+  /* The tokens do not fit in the remaining context (max_context). */
+  LQ_ERROR_CONTEXT_FULL = 7,
+  LQ_ERROR_OUT_OF_MEMORY = 8,
+} lq_status;
+
+/* A short fixed name for a status ("ok", "invalid artifact", ...). */
+const char *lq_status_string(lq_status status);
+/* The calling thread's message for its last failed call ("" if none). */
+const char *lq_last_error(void);
+
+/* ---- Models ------------------------------------------------------------ */
+
+typedef struct lq_model lq_model;
+
+typedef struct lq_model_info {
+  const char *architecture; /* "lfm2", "lfm2moe"; owned by the model */
+  uint32_t vocab_size;
+  uint32_t hidden_size;
+  uint32_t num_layers;
+  uint32_t num_experts; /* 0 for dense models */
+  uint32_t experts_per_token;
+  uint32_t max_context;
+  uint32_t prefill_chunk; /* tokens per compiled prefill call */
+  int32_t bos_token_id;   /* -1 when unknown */
+  int32_t eos_token_id;
+} lq_model_info;
+
+/* Maps and verifies `path`, checks the target, loads the code. */
+lq_status lq_model_open(const char *path, lq_model **out);
+void lq_model_close(lq_model *model);
+void lq_model_get_info(const lq_model *model, lq_model_info *info);
+
+/* ---- Sessions ---------------------------------------------------------- */
+
+typedef struct lq_session lq_session;
+
+/* A session with zeroed state at position 0; `threads` >= 1 (0 = one per
+   online CPU). */
+lq_status lq_session_create(lq_model *model, int threads, lq_session **out);
+void lq_session_destroy(lq_session *session);
+/* Back to position 0 with zeroed state. */
+void lq_session_reset(lq_session *session);
+/* Tokens evaluated so far (the KV length). */
+uint32_t lq_session_position(const lq_session *session);
+
+/* Evaluates `count` tokens at the current position (prefill chunks, then
+   single-token steps for the rest). When `logits` is not null it receives
+   count * vocab_size floats, one row per token. */
+lq_status lq_session_prefill(lq_session *session, const int32_t *tokens,
+                             size_t count, float *logits);
+/* Evaluates one token; `logits` (nullable) receives vocab_size floats. */
+lq_status lq_session_decode(lq_session *session, int32_t token,
+                            float *logits);
+/* The logits of the last evaluated token (vocab_size floats, owned by the
+   session, valid until its next call); null before the first. */
+const float *lq_session_logits(const lq_session *session);
+
+/* Bytes needed to snapshot this session's state. */
+size_t lq_session_snapshot_size(const lq_session *session);
+/* Copies position, last logits and every state buffer into `buffer`. */
+lq_status lq_session_snapshot(const lq_session *session, void *buffer,
+                              size_t size);
+/* Puts a snapshot of a session of the same model back. */
+lq_status lq_session_restore(lq_session *session, const void *buffer,
+                             size_t size);
+
+/* ---- Sampling ---------------------------------------------------------- */
+
+typedef struct lq_sampler_params {
+  float temperature; /* <= 0: greedy (argmax, lowest id on ties) */
+  uint32_t top_k;    /* 0: all tokens */
+  float top_p;       /* 1: no nucleus cut */
+  uint64_t seed;
+} lq_sampler_params;
+
+typedef struct lq_sampler lq_sampler;
+
+/* The defaults the artifact records, with seed 0. */
+void lq_sampler_params_default(const lq_model *model,
+                               lq_sampler_params *params);
+lq_status lq_sampler_create(const lq_sampler_params *params,
+                            lq_sampler **out);
+void lq_sampler_destroy(lq_sampler *sampler);
+/* Picks a token id from `vocab_size` logits; -1 (with lq_last_error set)
+   when `sampler` or `logits` is null or `vocab_size` is 0. */
+int32_t lq_sampler_sample(lq_sampler *sampler, const float *logits,
+                          size_t vocab_size);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* LIQUID_RUNTIME_H */

@@ -1,0 +1,295 @@
+//===- Artifact.cpp - Map and verify a .lqm artifact ----------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// This file implements MappedFile (open + fstat + read-only mmap) and
+// verifyArtifact. The checks run in the order a reader needs them: the size
+// and identifier (is this an artifact at all), the size prefix (is the table
+// all there), the flatbuffers Verifier (is every table offset in range), the
+// format version, and then what the Verifier cannot know: that segments are
+// aligned and inside the file, that every index in the schedule names
+// something that exists, and that the entry points the runtime calls are
+// present with the token counts it relies on. All arithmetic on offsets from
+// the file is overflow-checked.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Artifact.h"
+
+#include "Status.h"
+#include "liquid/format.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace liquid::runtime;
+namespace lqm = liquid::lqm;
+
+using ull = unsigned long long;
+
+MappedFile::~MappedFile() {
+  if (addr)
+    munmap(addr, length);
+}
+
+lq_status MappedFile::open(const char *path) {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return fail(LQ_ERROR_IO, "%s: cannot open: %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return fail(LQ_ERROR_IO, "%s: cannot stat: %s", path, strerror(err));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return fail(LQ_ERROR_IO, "%s: cannot open: not a regular file", path);
+  }
+  length = static_cast<uint64_t>(st.st_size);
+  if (length > 0) {
+    void *p = mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      int err = errno;
+      close(fd);
+      length = 0;
+      return fail(LQ_ERROR_IO, "%s: cannot map: %s", path, strerror(err));
+    }
+    addr = p;
+  }
+  close(fd);
+  return LQ_OK;
+}
+
+namespace {
+
+/// The checks past the flatbuffers Verifier, with the context messages need.
+class Checker {
+public:
+  Checker(const char *name, ArtifactView &view)
+      : name(name), view(view), artifact(*view.artifact) {}
+
+  lq_status run();
+
+private:
+  lq_status checkSegment(const lqm::Segment &segment, const char *label);
+  lq_status checkEntryPoint(const lqm::EntryPoint &entry);
+  lq_status checkBinding(const lqm::EntryPoint &entry, unsigned dispatch,
+                         unsigned index, const lqm::Binding &binding);
+  lq_status invalid(const char *what, const char *why);
+
+  const char *name;
+  ArtifactView &view;
+  const lqm::Artifact &artifact;
+};
+
+template <typename T> uint32_t count(const flatbuffers::Vector<T> *vector) {
+  return vector ? vector->size() : 0;
+}
+
+} // namespace
+
+lq_status Checker::checkSegment(const lqm::Segment &segment,
+                                const char *label) {
+  if (segment.offset() % LQM_SEGMENT_ALIGNMENT != 0)
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: invalid artifact: segment '%s' at offset %llu is not "
+                "%d-byte aligned",
+                name, label, ull(segment.offset()), LQM_SEGMENT_ALIGNMENT);
+  uint64_t end;
+  if (__builtin_add_overflow(view.dataBase, segment.offset(), &end) ||
+      __builtin_add_overflow(end, segment.size(), &end))
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: invalid artifact: segment '%s' (offset %llu, size %llu) "
+                "lies past the end of the file's %llu bytes",
+                name, label, ull(segment.offset()), ull(segment.size()),
+                ull(view.fileSize));
+  if (end > view.fileSize)
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: truncated: segment '%s' ends at byte %llu past the "
+                "file's %llu bytes",
+                name, label, ull(end), ull(view.fileSize));
+  return LQ_OK;
+}
+
+lq_status Checker::invalid(const char *what, const char *why) {
+  return fail(LQ_ERROR_INVALID_ARTIFACT, "%s: invalid artifact: %s: %s", name,
+              what, why);
+}
+
+lq_status Checker::checkBinding(const lqm::EntryPoint &entry, unsigned dispatch,
+                                unsigned index, const lqm::Binding &binding) {
+  char what[160];
+  snprintf(what, sizeof(what), "entry point '%s' dispatch %u binding %u",
+           entry.name()->c_str(), dispatch, index);
+  char why[160];
+  switch (binding.kind()) {
+  case lqm::BindingKind_Tokens:
+  case lqm::BindingKind_Logits:
+    return LQ_OK;
+  case lqm::BindingKind_State:
+    if (binding.index() < count(artifact.state()))
+      return LQ_OK;
+    snprintf(why, sizeof(why), "state index %u out of range (%u buffers)",
+             binding.index(), count(artifact.state()));
+    return invalid(what, why);
+  case lqm::BindingKind_Weight:
+    if (binding.index() < count(artifact.weights()))
+      return LQ_OK;
+    snprintf(why, sizeof(why), "weight index %u out of range (%u weights)",
+             binding.index(), count(artifact.weights()));
+    return invalid(what, why);
+  case lqm::BindingKind_Scratch:
+    if (binding.offset() <= artifact.scratch_size() &&
+        binding.size() <= artifact.scratch_size() - binding.offset())
+      return LQ_OK;
+    snprintf(why, sizeof(why),
+             "scratch range [%llu, +%llu) exceeds scratch_size %llu",
+             ull(binding.offset()), ull(binding.size()),
+             ull(artifact.scratch_size()));
+    return invalid(what, why);
+  }
+  snprintf(why, sizeof(why), "unknown binding kind %u",
+           unsigned(binding.kind()));
+  return invalid(what, why);
+}
+
+lq_status Checker::checkEntryPoint(const lqm::EntryPoint &entry) {
+  char what[160];
+  snprintf(what, sizeof(what), "entry point '%s'", entry.name()->c_str());
+  if (const auto *constants = entry.constants())
+    for (uint8_t kind : *constants)
+      if (kind > lqm::ConstantKind_MAX)
+        return invalid(what, "unknown run-time constant kind");
+  if (!entry.dispatches())
+    return LQ_OK;
+  for (unsigned d = 0; d < entry.dispatches()->size(); ++d) {
+    const lqm::Dispatch &dispatch = *entry.dispatches()->Get(d);
+    for (const lqm::Target *target : *artifact.targets()) {
+      if (dispatch.kernel() >= count(target->kernels())) {
+        char why[200];
+        snprintf(why, sizeof(why),
+                 "dispatch %u: kernel %u out of range (target '%s' has %u)", d,
+                 dispatch.kernel(), target->triple()->c_str(),
+                 count(target->kernels()));
+        return invalid(what, why);
+      }
+    }
+    if (!dispatch.bindings())
+      continue;
+    for (unsigned b = 0; b < dispatch.bindings()->size(); ++b)
+      LQ_RETURN_IF_ERROR(
+          checkBinding(entry, d, b, *dispatch.bindings()->Get(b)));
+  }
+  return LQ_OK;
+}
+
+lq_status Checker::run() {
+  const lqm::Model &model = *artifact.model();
+  if (model.vocab_size() < 1)
+    return invalid("model", "vocab_size is 0");
+  if (artifact.max_context() < 1)
+    return invalid("memory plan", "max_context is 0");
+
+  if (const auto *weights = artifact.weights())
+    for (const lqm::Weight *weight : *weights)
+      LQ_RETURN_IF_ERROR(
+          checkSegment(*weight->data(), weight->name()->c_str()));
+  if (!artifact.targets() || artifact.targets()->size() == 0)
+    return fail(LQ_ERROR_TARGET, "%s: no targets: the artifact holds no code",
+                name);
+  for (const lqm::Target *target : *artifact.targets()) {
+    char label[200];
+    snprintf(label, sizeof(label), "code of target %s",
+             target->triple()->c_str());
+    LQ_RETURN_IF_ERROR(checkSegment(*target->code(), label));
+  }
+
+  ArtifactView &out = view;
+  if (const auto *entries = artifact.entry_points()) {
+    for (const lqm::EntryPoint *entry : *entries) {
+      const lqm::EntryPoint **slot = nullptr;
+      if (entry->name()->str() == "prefill")
+        slot = &out.prefill;
+      else if (entry->name()->str() == "decode")
+        slot = &out.decode;
+      if (slot && *slot)
+        return invalid("schedule", entry->name()->str() == "prefill"
+                                       ? "two entry points named 'prefill'"
+                                       : "two entry points named 'decode'");
+      if (slot)
+        *slot = entry;
+      LQ_RETURN_IF_ERROR(checkEntryPoint(*entry));
+    }
+  }
+  if (!out.prefill)
+    return invalid("schedule", "no 'prefill' entry point");
+  if (!out.decode)
+    return invalid("schedule", "no 'decode' entry point");
+  if (out.prefill->tokens() < 1)
+    return invalid("entry point 'prefill'", "evaluates 0 tokens");
+  if (out.decode->tokens() != 1)
+    return invalid("entry point 'decode'", "must evaluate exactly 1 token");
+  return LQ_OK;
+}
+
+lq_status liquid::runtime::verifyArtifact(const void *data, uint64_t size,
+                                          const char *name, ArtifactView &out) {
+  out = ArtifactView();
+  const auto *bytes = static_cast<const uint8_t *>(data);
+  // Size prefix, root offset, identifier.
+  if (!bytes || size < 12)
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: not a Liquid artifact: the file is %llu bytes, too small "
+                "for an artifact header",
+                name, ull(size));
+  if (!flatbuffers::BufferHasIdentifier(bytes, lqm::ArtifactIdentifier(),
+                                        /*size_prefixed=*/true))
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: not a Liquid artifact: missing " LQM_FILE_IDENTIFIER
+                " identifier",
+                name);
+  uint64_t tableSize = 4 + uint64_t(flatbuffers::ReadScalar<uint32_t>(bytes));
+  if (tableSize > size)
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: truncated: the artifact table ends at byte %llu past the "
+                "file's %llu bytes",
+                name, ull(tableSize), ull(size));
+  if (tableSize >= FLATBUFFERS_MAX_BUFFER_SIZE)
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: invalid artifact: the artifact table claims %llu bytes",
+                name, ull(tableSize));
+  flatbuffers::Verifier verifier(bytes, tableSize);
+  if (!lqm::VerifySizePrefixedArtifactBuffer(verifier))
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: invalid artifact: the artifact table fails flatbuffer "
+                "verification",
+                name);
+  const lqm::Artifact *artifact = lqm::GetSizePrefixedArtifact(bytes);
+  if (artifact->format_version() != LQM_FORMAT_VERSION)
+    return fail(LQ_ERROR_VERSION,
+                "%s: format version %u: this runtime reads version %d only; "
+                "compile the model again with a matching liquidc",
+                name, artifact->format_version(), LQM_FORMAT_VERSION);
+
+  out.file = bytes;
+  out.fileSize = size;
+  out.tableSize = tableSize;
+  out.dataBase = (tableSize + LQM_SEGMENT_ALIGNMENT - 1) /
+                 LQM_SEGMENT_ALIGNMENT * LQM_SEGMENT_ALIGNMENT;
+  out.artifact = artifact;
+  lq_status status = Checker(name, out).run();
+  if (status != LQ_OK)
+    out = ArtifactView();
+  return status;
+}
+
+lq_status liquid::runtime::openArtifact(const char *path, MappedFile &file,
+                                        ArtifactView &view) {
+  LQ_RETURN_IF_ERROR(file.open(path));
+  return verifyArtifact(file.data(), file.size(), path, view);
+}

@@ -1,0 +1,82 @@
+//===- Model.cpp - lq_model_open, lq_model_close, lq_model_get_info -------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// This file implements opening a model: map and verify the artifact
+// (Artifact.cpp), pick the first target this machine runs (CpuFeatures.cpp),
+// load its code and resolve every kernel symbol (CodeLoader.cpp), and fill
+// the lq_model_info the C API hands out.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Model.h"
+
+#include "CpuFeatures.h"
+#include "Status.h"
+
+#include <new>
+
+using namespace liquid::runtime;
+namespace lqm = liquid::lqm;
+
+namespace {
+
+lq_status openModel(const char *path, lq_model &model) {
+  model.path = path;
+  LQ_RETURN_IF_ERROR(openArtifact(path, model.file, model.view));
+  LQ_RETURN_IF_ERROR(selectTarget(model.view, path, model.target));
+  const lqm::Segment &code = *model.target->code();
+  LQ_RETURN_IF_ERROR(
+      model.code.load(model.view.segmentData(code), code.size(), path));
+  if (const auto *kernels = model.target->kernels()) {
+    model.kernels.reserve(kernels->size());
+    for (const lqm::Kernel *kernel : *kernels) {
+      void *address;
+      LQ_RETURN_IF_ERROR(
+          model.code.lookup(kernel->symbol()->c_str(), path, address));
+      model.kernels.push_back(reinterpret_cast<KernelFn>(address));
+    }
+  }
+
+  const lqm::Artifact &artifact = *model.view.artifact;
+  const lqm::Model &meta = *artifact.model();
+  lq_model_info &info = model.info;
+  info.architecture = meta.architecture() ? meta.architecture()->c_str() : "";
+  info.vocab_size = meta.vocab_size();
+  info.hidden_size = meta.hidden_size();
+  info.num_layers = meta.layers() ? meta.layers()->size() : 0;
+  info.num_experts = meta.num_experts();
+  info.experts_per_token = meta.experts_per_token();
+  info.max_context = artifact.max_context();
+  info.prefill_chunk = model.view.prefill->tokens();
+  info.bos_token_id = meta.bos_token_id();
+  info.eos_token_id = meta.eos_token_id();
+  return LQ_OK;
+}
+
+} // namespace
+
+extern "C" lq_status lq_model_open(const char *path, lq_model **out) {
+  if (!out)
+    return fail(LQ_ERROR_INVALID_ARGUMENT, "lq_model_open: out is null");
+  *out = nullptr;
+  if (!path)
+    return fail(LQ_ERROR_INVALID_ARGUMENT, "lq_model_open: path is null");
+  auto *model = new (std::nothrow) lq_model;
+  if (!model)
+    return fail(LQ_ERROR_OUT_OF_MEMORY, "%s: out of memory", path);
+  lq_status status = openModel(path, *model);
+  if (status != LQ_OK) {
+    delete model;
+    return status;
+  }
+  *out = model;
+  return LQ_OK;
+}
+
+extern "C" void lq_model_close(lq_model *model) { delete model; }
+
+extern "C" void lq_model_get_info(const lq_model *model, lq_model_info *info) {
+  if (model && info)
+    *info = model->info;
+}

@@ -1,0 +1,92 @@
+//===- Model.h - The lq_model and lq_session objects ------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// The structs behind the C API's opaque handles. A model owns the mapped
+// file, its verified view, the chosen target and the loaded code; a session
+// owns its state, scratch and I/O buffers, the binding pointers of every
+// dispatch resolved once at creation, and its thread pool.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIQUID_RUNTIME_MODEL_H
+#define LIQUID_RUNTIME_MODEL_H
+
+#include "Artifact.h"
+#include "CodeLoader.h"
+#include "ThreadPool.h"
+
+#include <string>
+#include <vector>
+
+struct lq_model {
+  std::string path;
+  liquid::runtime::MappedFile file;
+  liquid::runtime::ArtifactView view;
+  const liquid::lqm::Target *target = nullptr;
+  liquid::runtime::CodeObject code;
+  /// The target's kernels, in Target.kernels order.
+  std::vector<liquid::runtime::KernelFn> kernels;
+  lq_model_info info = {};
+};
+
+namespace liquid::runtime {
+
+/// Zeroed, 64-byte aligned memory owned by the object.
+class AlignedBuffer {
+public:
+  AlignedBuffer() = default;
+  AlignedBuffer(AlignedBuffer &&other) noexcept
+      : bytes(other.bytes), length(other.length) {
+    other.bytes = nullptr;
+    other.length = 0;
+  }
+  AlignedBuffer(const AlignedBuffer &) = delete;
+  AlignedBuffer &operator=(const AlignedBuffer &) = delete;
+  ~AlignedBuffer();
+
+  /// Allocates `size` zeroed bytes; false when out of memory.
+  bool allocate(uint64_t size);
+  void clear();
+  uint8_t *data() const { return bytes; }
+  uint64_t size() const { return length; }
+
+private:
+  uint8_t *bytes = nullptr;
+  uint64_t length = 0;
+};
+
+/// One dispatch with its kernel resolved.
+struct PreparedDispatch {
+  KernelFn kernel;
+  uint32_t workgroups;
+  /// Index of its first pointer in lq_session::bindings.
+  size_t firstBinding;
+};
+
+/// One entry point, ready to run.
+struct PreparedEntry {
+  uint32_t tokens = 0;
+  std::vector<PreparedDispatch> dispatches;
+  /// Run-time constant values, refreshed before each call (at least one).
+  std::vector<int64_t> constants;
+};
+
+} // namespace liquid::runtime
+
+struct lq_session {
+  lq_model *model = nullptr;
+  liquid::runtime::ThreadPool pool;
+  liquid::runtime::AlignedBuffer tokens;
+  liquid::runtime::AlignedBuffer logits;
+  liquid::runtime::AlignedBuffer lastLogits;
+  liquid::runtime::AlignedBuffer scratch;
+  std::vector<liquid::runtime::AlignedBuffer> state;
+  std::vector<void *> bindings;
+  liquid::runtime::PreparedEntry prefill;
+  liquid::runtime::PreparedEntry decode;
+  uint32_t position = 0;
+  bool hasLogits = false;
+};
+
+#endif // LIQUID_RUNTIME_MODEL_H

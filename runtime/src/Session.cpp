@@ -1,0 +1,251 @@
+//===- Session.cpp - Sessions: state, prefill and decode ------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// This file implements lq_session_*: creation allocates every state buffer,
+// the scratch and the tokens / logits buffers sized for the largest entry
+// point, and resolves each dispatch's bindings to pointers once. Prefill
+// checks every token id and the context before evaluating anything, then
+// runs full "prefill" chunks and single "decode" steps for the rest; each
+// call runs its dispatches in order on the session's thread pool with
+// constants[0] = the position before the call.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Model.h"
+
+#include "Status.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <unistd.h>
+
+using namespace liquid::runtime;
+namespace lqm = liquid::lqm;
+
+AlignedBuffer::~AlignedBuffer() { free(bytes); }
+
+bool AlignedBuffer::allocate(uint64_t size) {
+  free(bytes);
+  bytes = nullptr;
+  length = 0;
+  void *p = nullptr;
+  // Never zero bytes, so every binding is a valid pointer.
+  uint64_t rounded = (size + 63) / 64 * 64;
+  if (size > SIZE_MAX - 64 || posix_memalign(&p, 64, rounded ? rounded : 64))
+    return false;
+  bytes = static_cast<uint8_t *>(p);
+  length = size;
+  memset(bytes, 0, rounded ? rounded : 64);
+  return true;
+}
+
+void AlignedBuffer::clear() {
+  if (bytes)
+    memset(bytes, 0, length);
+}
+
+namespace {
+
+lq_status outOfMemory(const lq_session &session, const char *what,
+                      uint64_t size) {
+  return fail(LQ_ERROR_OUT_OF_MEMORY,
+              "%s: session: cannot allocate %llu bytes for %s",
+              session.model->path.c_str(), (unsigned long long)size, what);
+}
+
+/// Resolves the bindings of `entry`'s dispatches into session.bindings.
+void prepareEntry(lq_session &session, const lqm::EntryPoint &entry,
+                  PreparedEntry &out) {
+  const lq_model &model = *session.model;
+  const lqm::Artifact &artifact = *model.view.artifact;
+  out.tokens = entry.tokens();
+  out.constants.assign(entry.constants() && entry.constants()->size()
+                           ? entry.constants()->size()
+                           : 1,
+                       0);
+  if (!entry.dispatches())
+    return;
+  for (const lqm::Dispatch *dispatch : *entry.dispatches()) {
+    out.dispatches.push_back({model.kernels[dispatch->kernel()],
+                              dispatch->workgroups(), session.bindings.size()});
+    if (!dispatch->bindings())
+      continue;
+    for (const lqm::Binding *binding : *dispatch->bindings()) {
+      void *pointer = nullptr;
+      switch (binding->kind()) {
+      case lqm::BindingKind_Tokens:
+        pointer = session.tokens.data();
+        break;
+      case lqm::BindingKind_Logits:
+        pointer = session.logits.data();
+        break;
+      case lqm::BindingKind_State:
+        pointer = session.state[binding->index()].data();
+        break;
+      case lqm::BindingKind_Weight:
+        // Read-only mapped memory: kernels must not write weights.
+        pointer = const_cast<uint8_t *>(model.view.segmentData(
+            *artifact.weights()->Get(binding->index())->data()));
+        break;
+      case lqm::BindingKind_Scratch:
+        pointer = session.scratch.data() + binding->offset();
+        break;
+      }
+      session.bindings.push_back(pointer);
+    }
+  }
+}
+
+lq_status createSession(lq_session &session, int threads) {
+  const lq_model &model = *session.model;
+  const lqm::Artifact &artifact = *model.view.artifact;
+  uint64_t vocab = model.info.vocab_size;
+  uint64_t maxTokens = model.view.prefill->tokens();
+  if (maxTokens < model.view.decode->tokens())
+    maxTokens = model.view.decode->tokens();
+
+  if (!session.tokens.allocate(maxTokens * sizeof(int32_t)))
+    return outOfMemory(session, "the tokens buffer", maxTokens * 4);
+  uint64_t logitsBytes;
+  if (__builtin_mul_overflow(maxTokens * vocab, sizeof(float), &logitsBytes) ||
+      !session.logits.allocate(logitsBytes))
+    return outOfMemory(session, "the logits buffer", logitsBytes);
+  if (!session.lastLogits.allocate(vocab * sizeof(float)))
+    return outOfMemory(session, "the last logits", vocab * sizeof(float));
+  if (!session.scratch.allocate(artifact.scratch_size()))
+    return outOfMemory(session, "scratch", artifact.scratch_size());
+  if (const auto *states = artifact.state()) {
+    session.state.resize(states->size());
+    for (unsigned i = 0; i < states->size(); ++i)
+      if (!session.state[i].allocate(states->Get(i)->size()))
+        return outOfMemory(session, states->Get(i)->name()->c_str(),
+                           states->Get(i)->size());
+  }
+  prepareEntry(session, *model.view.prefill, session.prefill);
+  prepareEntry(session, *model.view.decode, session.decode);
+
+  if (threads == 0) {
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = online > 0 ? int(online) : 1;
+  }
+  return session.pool.start(unsigned(threads));
+}
+
+/// Evaluates entry.tokens tokens from `tokens` and advances the position.
+void runEntry(lq_session &session, PreparedEntry &entry,
+              const int32_t *tokens) {
+  memcpy(session.tokens.data(), tokens, entry.tokens * sizeof(int32_t));
+  for (int64_t &constant : entry.constants)
+    constant = session.position; // ConstantKind_Position, the only kind.
+  for (const PreparedDispatch &dispatch : entry.dispatches)
+    session.pool.run(dispatch.kernel,
+                     session.bindings.data() + dispatch.firstBinding,
+                     entry.constants.data(), dispatch.workgroups);
+  session.position += entry.tokens;
+}
+
+} // namespace
+
+extern "C" lq_status lq_session_create(lq_model *model, int threads,
+                                       lq_session **out) {
+  if (!out)
+    return fail(LQ_ERROR_INVALID_ARGUMENT, "lq_session_create: out is null");
+  *out = nullptr;
+  if (!model)
+    return fail(LQ_ERROR_INVALID_ARGUMENT, "lq_session_create: model is null");
+  if (threads < 0)
+    return fail(LQ_ERROR_INVALID_ARGUMENT,
+                "%s: session: threads must be >= 0, got %d",
+                model->path.c_str(), threads);
+  auto *session = new (std::nothrow) lq_session;
+  if (!session)
+    return fail(LQ_ERROR_OUT_OF_MEMORY, "%s: session: out of memory",
+                model->path.c_str());
+  session->model = model;
+  lq_status status = createSession(*session, threads);
+  if (status != LQ_OK) {
+    delete session;
+    return status;
+  }
+  *out = session;
+  return LQ_OK;
+}
+
+extern "C" void lq_session_destroy(lq_session *session) { delete session; }
+
+extern "C" void lq_session_reset(lq_session *session) {
+  if (!session)
+    return;
+  for (AlignedBuffer &buffer : session->state)
+    buffer.clear();
+  session->lastLogits.clear();
+  session->position = 0;
+  session->hasLogits = false;
+}
+
+extern "C" uint32_t lq_session_position(const lq_session *session) {
+  return session ? session->position : 0;
+}
+
+namespace {
+
+/// lq_session_prefill / lq_session_decode; `what` names the call in errors.
+lq_status evaluate(lq_session *session, const int32_t *tokens, size_t count,
+                   float *logits, const char *what) {
+  if (!session)
+    return fail(LQ_ERROR_INVALID_ARGUMENT, "lq_session_%s: session is null",
+                what);
+  const char *path = session->model->path.c_str();
+  if (count > 0 && !tokens)
+    return fail(LQ_ERROR_INVALID_ARGUMENT, "%s: %s: tokens is null", path,
+                what);
+  const lq_model_info &info = session->model->info;
+  for (size_t i = 0; i < count; ++i)
+    if (tokens[i] < 0 || uint32_t(tokens[i]) >= info.vocab_size)
+      return fail(LQ_ERROR_INVALID_ARGUMENT,
+                  "%s: %s: token id %d at index %zu is out of range [0, %u)",
+                  path, what, tokens[i], i, info.vocab_size);
+  if (count > uint64_t(info.max_context) - session->position)
+    return fail(LQ_ERROR_CONTEXT_FULL,
+                "%s: %s: context full: %zu tokens at position %u exceed "
+                "max_context %u",
+                path, what, count, session->position, info.max_context);
+
+  size_t vocab = info.vocab_size;
+  const auto *rows = reinterpret_cast<const float *>(session->logits.data());
+  size_t done = 0;
+  while (done < count) {
+    PreparedEntry &entry = count - done >= session->prefill.tokens
+                               ? session->prefill
+                               : session->decode;
+    runEntry(*session, entry, tokens + done);
+    if (logits)
+      memcpy(logits + done * vocab, rows, entry.tokens * vocab * sizeof(float));
+    done += entry.tokens;
+    memcpy(session->lastLogits.data(), rows + (entry.tokens - 1) * vocab,
+           vocab * sizeof(float));
+    session->hasLogits = true;
+  }
+  return LQ_OK;
+}
+
+} // namespace
+
+extern "C" lq_status lq_session_prefill(lq_session *session,
+                                        const int32_t *tokens, size_t count,
+                                        float *logits) {
+  return evaluate(session, tokens, count, logits, "prefill");
+}
+
+extern "C" lq_status lq_session_decode(lq_session *session, int32_t token,
+                                       float *logits) {
+  return evaluate(session, &token, 1, logits, "decode");
+}
+
+extern "C" const float *lq_session_logits(const lq_session *session) {
+  if (!session || !session->hasLogits)
+    return nullptr;
+  return reinterpret_cast<const float *>(session->lastLogits.data());
+}

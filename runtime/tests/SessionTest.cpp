@@ -1,0 +1,249 @@
+//===- SessionTest.cpp - Prefill, decode, context, snapshot, threads ------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Tests sessions of the test model against Reference: prefill of lengths
+// that are and are not multiples of the chunk, decode, the context limit,
+// bad token ids, reset, snapshot / restore and thread counts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestArtifact.h"
+#include "liquid/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <memory>
+#include <numeric>
+
+using namespace liquid::runtime::test;
+
+namespace {
+
+constexpr uint32_t vocab = 16, chunk = 4, maxContext = 32;
+
+struct ModelDeleter {
+  void operator()(lq_model *model) const { lq_model_close(model); }
+};
+struct SessionDeleter {
+  void operator()(lq_session *session) const { lq_session_destroy(session); }
+};
+using ModelPtr = std::unique_ptr<lq_model, ModelDeleter>;
+using SessionPtr = std::unique_ptr<lq_session, SessionDeleter>;
+
+class Session : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ArtifactSpec spec = testModel(vocab, chunk, maxContext);
+    std::string path = writeTemp("model.lqm", writeArtifact(spec));
+    lq_model *raw = nullptr;
+    ASSERT_EQ(lq_model_open(path.c_str(), &raw), LQ_OK) << lq_last_error();
+    model.reset(raw);
+  }
+
+  SessionPtr newSession(int threads = 1) {
+    lq_session *raw = nullptr;
+    EXPECT_EQ(lq_session_create(model.get(), threads, &raw), LQ_OK)
+        << lq_last_error();
+    return SessionPtr(raw);
+  }
+
+  /// Prefills `tokens` and returns every row of logits.
+  std::vector<float> prefill(lq_session *session,
+                             const std::vector<int32_t> &tokens) {
+    std::vector<float> logits(tokens.size() * vocab, -1.0f);
+    EXPECT_EQ(lq_session_prefill(session, tokens.data(), tokens.size(),
+                                 logits.data()),
+              LQ_OK)
+        << lq_last_error();
+    return logits;
+  }
+
+  static std::vector<int32_t> sequence(size_t n, int32_t start = 3) {
+    std::vector<int32_t> tokens(n);
+    for (size_t i = 0; i < n; ++i)
+      tokens[i] = int32_t((start + 5 * i) % vocab);
+    return tokens;
+  }
+
+  ModelPtr model;
+};
+
+} // namespace
+
+// Tests prefill of 1..13 tokens: whole chunks, a remainder, or both.
+TEST_F(Session, PrefillMatchesReference) {
+  for (size_t n = 1; n <= 13; ++n) {
+    SessionPtr session = newSession();
+    std::vector<int32_t> tokens = sequence(n);
+    Reference reference(vocab);
+    EXPECT_EQ(prefill(session.get(), tokens), reference.eval(tokens))
+        << n << " tokens";
+    EXPECT_EQ(lq_session_position(session.get()), n);
+  }
+}
+
+// Tests that several prefills and decodes continue one sequence.
+TEST_F(Session, PrefillThenDecode) {
+  SessionPtr session = newSession();
+  Reference reference(vocab);
+  EXPECT_EQ(lq_session_logits(session.get()), nullptr);
+  EXPECT_EQ(prefill(session.get(), {1, 2, 3, 4, 5}),
+            reference.eval({1, 2, 3, 4, 5}));
+  EXPECT_EQ(prefill(session.get(), {6, 7, 8}), reference.eval({6, 7, 8}));
+  for (int32_t token : {9, 10, 11}) {
+    std::vector<float> row(vocab);
+    ASSERT_EQ(lq_session_decode(session.get(), token, row.data()), LQ_OK);
+    EXPECT_EQ(row, reference.eval({token}));
+    EXPECT_EQ(std::vector<float>(lq_session_logits(session.get()),
+                                 lq_session_logits(session.get()) + vocab),
+              row);
+  }
+  EXPECT_EQ(lq_session_position(session.get()), 11u);
+  // Null logits: evaluated all the same.
+  ASSERT_EQ(lq_session_decode(session.get(), 12, nullptr), LQ_OK);
+  std::vector<float> last = reference.eval({12});
+  EXPECT_EQ(std::vector<float>(lq_session_logits(session.get()),
+                               lq_session_logits(session.get()) + vocab),
+            last);
+}
+
+// Tests the context limit: nothing is evaluated past max_context.
+TEST_F(Session, ContextFull) {
+  SessionPtr session = newSession();
+  std::vector<int32_t> tooMany = sequence(maxContext + 1);
+  EXPECT_EQ(lq_session_prefill(session.get(), tooMany.data(), tooMany.size(),
+                               nullptr),
+            LQ_ERROR_CONTEXT_FULL);
+  EXPECT_NE(std::string(lq_last_error()).find("context full"),
+            std::string::npos);
+  EXPECT_EQ(lq_session_position(session.get()), 0u);
+  std::vector<int32_t> all = sequence(maxContext);
+  Reference reference(vocab);
+  EXPECT_EQ(prefill(session.get(), all), reference.eval(all));
+  EXPECT_EQ(lq_session_decode(session.get(), 1, nullptr),
+            LQ_ERROR_CONTEXT_FULL);
+  EXPECT_EQ(lq_session_position(session.get()), maxContext);
+}
+
+// Tests token ids outside [0, vocab): refused before anything runs.
+TEST_F(Session, BadTokenIds) {
+  SessionPtr session = newSession();
+  std::vector<int32_t> bad = {1, 2, int32_t(vocab), 3};
+  EXPECT_EQ(lq_session_prefill(session.get(), bad.data(), bad.size(), nullptr),
+            LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(lq_last_error()).find("token id 16 at index 2"),
+            std::string::npos)
+      << lq_last_error();
+  EXPECT_EQ(lq_session_decode(session.get(), -1, nullptr),
+            LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(lq_session_prefill(session.get(), nullptr, 2, nullptr),
+            LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(lq_session_prefill(nullptr, bad.data(), 1, nullptr),
+            LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(lq_session_position(session.get()), 0u);
+  Reference reference(vocab);
+  EXPECT_EQ(prefill(session.get(), {1, 2, 3}), reference.eval({1, 2, 3}));
+  EXPECT_EQ(lq_session_prefill(session.get(), nullptr, 0, nullptr), LQ_OK);
+}
+
+// Tests that reset gives position 0, zeroed state and no logits.
+TEST_F(Session, Reset) {
+  SessionPtr session = newSession();
+  std::vector<int32_t> tokens = sequence(7);
+  std::vector<float> first = prefill(session.get(), tokens);
+  lq_session_reset(session.get());
+  EXPECT_EQ(lq_session_position(session.get()), 0u);
+  EXPECT_EQ(lq_session_logits(session.get()), nullptr);
+  EXPECT_EQ(prefill(session.get(), tokens), first);
+}
+
+// Tests snapshot -> restore -> continue, in the same and another session.
+TEST_F(Session, SnapshotRestore) {
+  SessionPtr session = newSession();
+  prefill(session.get(), sequence(5));
+  std::vector<uint8_t> snapshot(lq_session_snapshot_size(session.get()));
+  ASSERT_EQ(
+      lq_session_snapshot(session.get(), snapshot.data(), snapshot.size()),
+      LQ_OK);
+  std::vector<int32_t> more = {4, 9, 1, 7, 7, 2};
+  std::vector<float> expected = prefill(session.get(), more);
+
+  SessionPtr other = newSession(2);
+  ASSERT_EQ(lq_session_restore(other.get(), snapshot.data(), snapshot.size()),
+            LQ_OK)
+      << lq_last_error();
+  EXPECT_EQ(lq_session_position(other.get()), 5u);
+  EXPECT_EQ(prefill(other.get(), more), expected);
+  ASSERT_EQ(lq_session_restore(session.get(), snapshot.data(), snapshot.size()),
+            LQ_OK);
+  ASSERT_NE(lq_session_logits(session.get()), nullptr);
+  EXPECT_EQ(prefill(session.get(), more), expected);
+}
+
+// Tests that broken or foreign snapshots are refused and change nothing.
+TEST_F(Session, BadSnapshots) {
+  SessionPtr session = newSession();
+  prefill(session.get(), sequence(3));
+  std::vector<uint8_t> good(lq_session_snapshot_size(session.get()));
+  ASSERT_EQ(lq_session_snapshot(session.get(), good.data(), good.size()),
+            LQ_OK);
+  EXPECT_EQ(lq_session_snapshot(session.get(), good.data(), good.size() - 1),
+            LQ_ERROR_INVALID_ARGUMENT);
+
+  SessionPtr target = newSession();
+  auto restore = [&](const std::vector<uint8_t> &bytes) {
+    return lq_session_restore(target.get(), bytes.data(), bytes.size());
+  };
+  std::vector<uint8_t> bad = good;
+  bad[0] = 'X';
+  EXPECT_EQ(restore(bad), LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(lq_last_error()).find("not a session snapshot"),
+            std::string::npos);
+  EXPECT_EQ(restore(std::vector<uint8_t>(good.begin(), good.end() - 1)),
+            LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(restore(std::vector<uint8_t>(good.begin(), good.begin() + 10)),
+            LQ_ERROR_INVALID_ARGUMENT);
+  bad = good;
+  bad[8] ^= 1; // source hash
+  EXPECT_EQ(restore(bad), LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(lq_last_error()).find("another model"),
+            std::string::npos);
+  EXPECT_EQ(lq_session_position(target.get()), 0u);
+
+  // A snapshot of a model with another hash (and another context size).
+  ArtifactSpec spec = testModel(vocab, chunk, 16);
+  spec.sourceHash = 77;
+  std::string path = writeTemp("other.lqm", writeArtifact(spec));
+  lq_model *otherModel = nullptr;
+  ASSERT_EQ(lq_model_open(path.c_str(), &otherModel), LQ_OK);
+  lq_session *otherSession = nullptr;
+  ASSERT_EQ(lq_session_create(otherModel, 1, &otherSession), LQ_OK);
+  EXPECT_EQ(lq_session_restore(otherSession, good.data(), good.size()),
+            LQ_ERROR_INVALID_ARGUMENT);
+  lq_session_destroy(otherSession);
+  lq_model_close(otherModel);
+}
+
+// Tests that 1, 2, 4 threads and one per CPU give identical logits.
+TEST_F(Session, ThreadCountsAgree) {
+  std::vector<int32_t> tokens = sequence(23, 1);
+  std::vector<float> one;
+  for (int threads : {1, 2, 4, 0}) {
+    SessionPtr session = newSession(threads);
+    std::vector<float> logits = prefill(session.get(), tokens);
+    for (int32_t token : {3, 4, 5}) {
+      std::vector<float> row(vocab);
+      ASSERT_EQ(lq_session_decode(session.get(), token, row.data()), LQ_OK);
+      logits.insert(logits.end(), row.begin(), row.end());
+    }
+    if (one.empty())
+      one = logits;
+    EXPECT_EQ(logits, one) << threads << " threads";
+  }
+  lq_session *session = nullptr;
+  EXPECT_EQ(lq_session_create(model.get(), -1, &session),
+            LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(lq_session_create(nullptr, 1, &session), LQ_ERROR_INVALID_ARGUMENT);
+}

@@ -1,0 +1,161 @@
+//===- ToolsTest.cpp - liquid-run and liquid-inspect on the test model ----===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Runs the two tools on the test artifact: generated ids, the logits dump,
+// the timing line, inspect's sections, and the error conventions
+// ("tool: error: <file>: <what>: <why>", exit 1, no output file left).
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestArtifact.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace liquid::runtime::test;
+
+#if defined(LQ_TEST_LIQUID_RUN) && defined(LQ_TEST_LIQUID_INSPECT)
+
+namespace {
+
+struct Result {
+  int exitCode;
+  std::string out, err;
+};
+
+/// Runs `command` through the shell, stdout and stderr captured apart.
+Result run(const std::string &command) {
+  std::string errPath = tempDir() + "/stderr.txt";
+  FILE *pipe = popen((command + " 2>" + errPath).c_str(), "r");
+  Result result{-1, "", ""};
+  if (!pipe)
+    return result;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+    result.out.append(buffer, n);
+  int status = pclose(pipe);
+  result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  Bytes err = readFile(errPath);
+  result.err.assign(err.begin(), err.end());
+  return result;
+}
+
+std::string model() {
+  return writeTemp("model.lqm", writeArtifact(testModel(16, 4, 32)));
+}
+
+} // namespace
+
+// Tests greedy generation, the logits dump and the timing line.
+TEST(Tools, RunGreedy) {
+  std::string art = model(), dump = tempDir() + "/logits.f32";
+  Result r =
+      run(std::string(LQ_TEST_LIQUID_RUN) + " " + art +
+          " --tokens 1,2,3,4,5 -n 4 -t 2 --temp 0 --dump-logits " + dump);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.out, "15,15,15,15\n");
+  EXPECT_EQ(r.err.rfind("prefill: 5 tokens in ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("decode: 3 tokens in "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("threads: 2\n"), std::string::npos) << r.err;
+
+  Reference reference(16);
+  std::vector<float> expected = reference.eval({1, 2, 3, 4, 5, 15, 15, 15});
+  Bytes bytes = readFile(dump);
+  ASSERT_EQ(bytes.size(), expected.size() * 4);
+  std::vector<float> got(expected.size());
+  memcpy(got.data(), bytes.data(), bytes.size());
+  EXPECT_EQ(got, expected);
+  EXPECT_NE(access((dump + ".tmp").c_str(), F_OK), 0);
+}
+
+// Tests sampled generation: seeded, so repeatable.
+TEST(Tools, RunSampled) {
+  std::string art = model();
+  std::string command = std::string(LQ_TEST_LIQUID_RUN) + " " + art +
+                        " --tokens=3 -n 8 --temp 1.5 --top-k 5 --top-p 0.95 "
+                        "--seed 7";
+  Result a = run(command), b = run(command);
+  ASSERT_EQ(a.exitCode, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  // The default prompt is the BOS id, and the default -n is 16.
+  Result c = run(std::string(LQ_TEST_LIQUID_RUN) + " " + art + " --temp 0");
+  ASSERT_EQ(c.exitCode, 0) << c.err;
+  EXPECT_EQ(c.out, "15,15,15,15,15,15,15,15,15,15,15,15,15,15,15,15\n");
+  EXPECT_EQ(c.err.rfind("prefill: 1 tokens in ", 0), 0u) << c.err;
+}
+
+// Tests liquid-run's errors: message format, exit 1, no output left.
+TEST(Tools, RunErrors) {
+  std::string art = model(), run_ = LQ_TEST_LIQUID_RUN;
+  std::string dump = tempDir() + "/never.f32";
+  struct Case {
+    std::string args, message;
+  };
+  const Case cases[] = {
+      {"", "liquid-run: error: missing artifact"},
+      {art + " -p hello",
+       "liquid-run: error: -p: text prompts need the tokenizer, which is not "
+       "in this release; pass token ids with --tokens\n"},
+      {art + " --tokens 1,x", "liquid-run: error: --tokens: invalid token id "
+                              "'x': expected comma-separated non-negative "
+                              "integers\n"},
+      {art + " -n -3", "liquid-run: error: -n: invalid value '-3'"},
+      {art + " --bogus", "liquid-run: error: unknown option '--bogus'"},
+      {art + " --tokens 99 --dump-logits " + dump,
+       "liquid-run: error: " + art +
+           ": prefill: token id 99 at index 0 is "
+           "out of range [0, 16)\n"},
+      {art + " -n 40", "liquid-run: error: " + art + ": -n: "},
+      {tempDir() + "/none.lqm",
+       "liquid-run: error: " + tempDir() + "/none.lqm: cannot open: "},
+  };
+  for (const Case &c : cases) {
+    Result r = run(run_ + " " + c.args);
+    EXPECT_EQ(r.exitCode, 1) << c.args;
+    EXPECT_EQ(r.err.rfind(c.message, 0), 0u) << c.args << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << c.args;
+  }
+  EXPECT_NE(access(dump.c_str(), F_OK), 0);
+  EXPECT_NE(access((dump + ".tmp").c_str(), F_OK), 0);
+}
+
+// Tests liquid-inspect's report and its errors.
+TEST(Tools, Inspect) {
+  std::string art = model();
+  Result r = run(std::string(LQ_TEST_LIQUID_INSPECT) + " " + art);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  for (const char *text :
+       {"architecture: lfm2", "layers: 2 (1 conv, 1 attention)",
+        "0 conv, 1 attention", "vocab: 16", "runs here: yes", "0 lq_test_scan",
+        "prefill: 4 tokens, 3 dispatches",
+        "lq_test_logits x16: tokens, weight params.prefill, scratch [64, +16)"
+        ", state layers.1.key_cache, weight bias, logits",
+        "KV cache at max context 32: 128 bytes in 1 buffer\n",
+        "weights: 80 bytes in 3 segments"})
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+
+  Bytes bytes = writeArtifact(testModel());
+  bytes[9] = 'x';
+  std::string bad = writeTemp("bad.lqm", bytes);
+  r = run(std::string(LQ_TEST_LIQUID_INSPECT) + " " + bad);
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_EQ(r.err, "liquid-inspect: error: " + bad +
+                       ": not a Liquid artifact: missing LQM1 identifier\n");
+
+  ArtifactSpec foreign = testModel();
+  foreign.targets[0].triple = foreignTriple();
+  r = run(std::string(LQ_TEST_LIQUID_INSPECT) + " " +
+          writeTemp("foreign.lqm", writeArtifact(foreign)));
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("runs here: no: compiled for " + foreignTriple()),
+            std::string::npos)
+      << r.out;
+}
+
+#endif
