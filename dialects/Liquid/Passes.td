@@ -16,6 +16,30 @@ include "mlir/Pass/PassBase.td"
 // Liquid transforms
 //===----------------------------------------------------------------------===//
 
+def BufferEntryPointsPass : Pass<"liquid-buffer-entry-points", "ModuleOp"> {
+  let summary = "Entry points take caller-owned buffers and return nothing";
+  let description = [{
+    Rewrites every public function with a body into destination-passing
+    form over memrefs, the calling convention of the compiled code: each
+    tensor argument becomes a memref of the same shape (read through
+    `bufferization.to_tensor restrict`, writable for `liquid.state`
+    arguments), and each result is written with
+    `bufferization.materialize_in_destination` into a buffer the caller
+    passes: a state result into its own state argument (matched by its
+    `liquid.state` name, so the state is updated in place), any other result
+    into a new trailing argument tagged `liquid.result = <index>`. Every
+    buffer argument is tagged `liquid.buffer = <memref type>`, which
+    survives the lowering to LLVM's bare pointers and tells the artifact
+    writer each binding's shape. The functions then return nothing, and one-shot bufferization with
+    empty-tensor elimination writes the logits straight into the caller's
+    buffer and the KV caches in place.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 def WeightsToArgumentsPass : Pass<"liquid-weights-to-arguments", "ModuleOp"> {
   let summary = "Turn weight reads into function arguments";
   let description = [{
@@ -66,6 +90,27 @@ def ConvertLiquidToLinalgPass : Pass<"convert-liquid-to-linalg", "ModuleOp"> {
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
+}
+
+//===----------------------------------------------------------------------===//
+// CPU target
+//===----------------------------------------------------------------------===//
+
+def EmitKernelABIPass : Pass<"liquid-emit-kernel-abi", "ModuleOp"> {
+  let summary = "Give each entry point the runtime's C kernel signature";
+  let description = [{
+    Runs on the LLVM dialect, after the entry points' memrefs became bare
+    pointers. For every public `llvm.func` with a body, `@f(ptr..., i64...)`,
+    adds the exported kernel the runtime calls (artifact.fbs, "Kernel ABI"):
+
+      llvm.func @liquid_kernel_f(%bindings: !llvm.ptr, %constants: !llvm.ptr,
+                                 %workgroup: i64)
+
+    which loads `f`'s pointer arguments from `bindings[0..]` and its integer
+    arguments from `constants[0..]`, both in argument order, and calls it;
+    `f` itself becomes internal so that only kernels are exported.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // LIQUID_PASSES_TD

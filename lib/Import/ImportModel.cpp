@@ -310,7 +310,7 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
       states.push_back({layer + ".value_cache", cache});
     }
   }
-  buildEntry(*module, "prefill", ShapedType::kDynamic);
+  buildEntry(*module, "prefill", options.prefillChunk);
   buildEntry(*module, "decode", 1);
   return module;
 }
@@ -322,6 +322,11 @@ importModel(MLIRContext &context, const Checkpoint &checkpoint,
   if (options.maxContext < 1)
     return llvm::createStringError("--max-context: must be positive, got " +
                                    std::to_string(options.maxContext));
+  if (options.prefillChunk < 1 || options.prefillChunk > options.maxContext)
+    return llvm::createStringError(
+        "--prefill-chunk: must be in [1, max context " +
+        std::to_string(options.maxContext) + "], got " +
+        std::to_string(options.prefillChunk));
   context.loadDialect<LiquidDialect, arith::ArithDialect, func::FuncDialect,
                       tensor::TensorDialect>();
   OwningOpRef<ModuleOp> module =

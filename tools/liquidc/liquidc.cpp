@@ -5,22 +5,29 @@
 // liquidc reads an LFM2 / LFM2-MoE checkpoint (a Hugging Face directory or a
 // GGUF file) and emits the model at the requested phase. Phases are ordered
 // like Toy's -emit= and IREE's compile-to: each is a point where the IR can
-// be printed and tested (liquid/Pipelines/Pipelines.h). Implemented so far:
-// `liquid` (the imported model) and `linalg` (linalg on tensors).
+// be printed and tested (liquid/Pipelines/Pipelines.h): `liquid` (the
+// imported model), `linalg` (linalg on tensors), `llvm` (the LLVM dialect
+// with the kernels), and by default `artifact`: the kernels compiled for the
+// chosen CPU, linked in-process into a shared object, and written with the
+// weights and the schedule as one .lqm file.
 //
 //===----------------------------------------------------------------------===//
 
+#include "liquid/Artifact/ArtifactWriter.h"
 #include "liquid/Import/Checkpoint.h"
 #include "liquid/Import/ImportModel.h"
 #include "liquid/InitAll.h"
 #include "liquid/Pipelines/Pipelines.h"
+#include "liquid/Target/CPU/ObjectCode.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Timer.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -42,17 +49,65 @@ cl::opt<Phase> compileTo(
     cl::values(clEnumValN(Phase::Liquid, "liquid",
                           "the imported model in the liquid dialect"),
                clEnumValN(Phase::Linalg, "linalg",
-                          "linalg on tensors, weights still by name")),
-    cl::Required, cl::cat(category));
+                          "linalg on tensors, weights still by name"),
+               clEnumValN(Phase::LLVM, "llvm",
+                          "the LLVM dialect with the kernel entry points"),
+               clEnumValN(Phase::Artifact, "artifact",
+                          "the .lqm artifact (default; needs -o)")),
+    cl::init(Phase::Artifact), cl::cat(category));
+cl::opt<std::string> cpu("cpu",
+                         cl::desc("CPU to generate code for: native (default) "
+                                  "or an LLVM CPU name (x86-64-v3, znver4, ...)"),
+                         cl::init("native"), cl::cat(category));
 cl::opt<int64_t> maxContext("max-context",
                             cl::desc("KV cache capacity in tokens"),
                             cl::init(4096), cl::cat(category));
+cl::opt<int64_t> prefillChunk(
+    "prefill-chunk",
+    cl::desc("Tokens per compiled prefill call (default 32, at most "
+             "--max-context)"),
+    cl::init(32), cl::cat(category));
 } // namespace
 
 static int fail(llvm::Error error) {
   llvm::WithColor::error(llvm::errs(), "liquidc")
       << llvm::toString(std::move(error)) << "\n";
   return 1;
+}
+
+/// Code generation and the .lqm file, with progress on stderr.
+static int emitArtifact(const liquid::Checkpoint &checkpoint,
+                         mlir::ModuleOp module) {
+  // Copied first: LLD resets every command-line option when it runs.
+  std::string output = outputPath;
+  if (output == "-")
+    return fail(llvm::createStringError(
+        "an artifact needs an output file: pass -o FILE.lqm"));
+  auto target = liquid::resolveCPUTarget(cpu);
+  if (!target)
+    return fail(target.takeError());
+  llvm::TimeRecord start = llvm::TimeRecord::getCurrentTime();
+  auto code = liquid::emitSharedObject(module, *target);
+  if (!code)
+    return fail(code.takeError());
+  double seconds =
+      llvm::TimeRecord::getCurrentTime().getWallTime() - start.getWallTime();
+  llvm::errs() << llvm::format("liquidc: code for %s (%s): %zu bytes in %.2f s\n",
+                               target->cpu.c_str(), target->triple.c_str(),
+                               code->size(), seconds);
+  liquid::ArtifactParts parts;
+  parts.checkpoint = &checkpoint;
+  parts.module = module;
+  parts.target = *target;
+  parts.code = std::move(*code);
+  // Written to a temporary file and renamed: never a half-written output.
+  if (llvm::Error error = llvm::writeToOutput(
+          output, [&](llvm::raw_ostream &os) -> llvm::Error {
+            return liquid::writeArtifact(parts, os);
+          }))
+    return fail(llvm::createStringError(output + ": " +
+                                        llvm::toString(std::move(error))));
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -67,7 +122,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "Liquid compiler\n\n"
-      "  liquidc CKPT --compile-to=liquid|linalg [-o FILE]\n\n"
+      "  liquidc CKPT -o model.lqm [--cpu=CPU] [--max-context=N]\n"
+      "  liquidc CKPT --compile-to=liquid|linalg|llvm [-o FILE]\n\n"
       "CKPT is a Hugging Face directory or a GGUF file (lfm2, lfm2moe). MLIR's\n"
       "printing options (--mlir-print-ir-after=<pass>, --mlir-print-debuginfo,\n"
       "...) apply too; --help-hidden lists them.\n");
@@ -81,6 +137,9 @@ int main(int argc, char **argv) {
   mlir::MLIRContext context(registry);
   liquid::ImportOptions options;
   options.maxContext = maxContext;
+  options.prefillChunk = prefillChunk.getNumOccurrences()
+                             ? prefillChunk
+                             : std::min<int64_t>(prefillChunk, maxContext);
   auto module = liquid::importModel(context, **checkpoint, options);
   if (!module)
     return fail(module.takeError());
@@ -92,6 +151,8 @@ int main(int argc, char **argv) {
   if (mlir::failed(pm.run(**module)))
     return fail(llvm::createStringError(
         inputPath + ": compilation failed (diagnostics above)"));
+  if (compileTo == Phase::Artifact)
+    return emitArtifact(**checkpoint, **module);
 
   // Written to a temporary file and renamed: never a half-written output.
   if (llvm::Error error = llvm::writeToOutput(

@@ -5,8 +5,8 @@
 // Builds the liquid IR of a loaded LFM2 / LFM2-MoE checkpoint: one
 // `liquid.param` per checkpoint tensor, and two entry points sharing them,
 //
-//   func.func @prefill(%tokens: tensor<?xi32>, %position: index, state...)
-//       -> (tensor<?xVxf32>, state...)
+//   func.func @prefill(%tokens: tensor<Cxi32>, %position: index, state...)
+//       -> (tensor<CxVxf32>, state...)
 //   func.func @decode(%token: tensor<1xi32>, %position: index, state...)
 //       -> (tensor<1xVxf32>, state...)
 //
@@ -30,6 +30,9 @@ namespace liquid {
 struct ImportOptions {
   /// Rows of every KV cache: the longest sequence a session can hold.
   int64_t maxContext = 4096;
+  /// Tokens C of one @prefill call: a compile-time chunk. Longer prompts run
+  /// as several chunks; the runtime evaluates a shorter tail with @decode.
+  int64_t prefillChunk = 32;
 };
 
 /// Builds the module; fails (with a message naming the problem) only on

@@ -22,6 +22,13 @@ enum class Phase {
   Liquid,
   /// linalg on tensors: every model op lowered, weights still by name.
   Linalg,
+  /// The LLVM dialect: entry points over caller-owned buffers (weights,
+  /// state, tokens, logits), bufferized, lowered to loops and then to LLVM,
+  /// with the C entry points of the kernel ABI (artifact.fbs).
+  LLVM,
+  /// The LLVM phase compiled to a shared object and written with the
+  /// weights as a .lqm artifact (liquidc's default; no more passes).
+  Artifact,
 };
 
 /// Adds the passes that take a module from the imported form to `phase`.

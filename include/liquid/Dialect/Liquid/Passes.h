@@ -14,6 +14,8 @@
 
 namespace mlir::liquid {
 
+#define GEN_PASS_DECL_BUFFERENTRYPOINTSPASS
+#define GEN_PASS_DECL_EMITKERNELABIPASS
 #define GEN_PASS_DECL_WEIGHTSTOARGUMENTSPASS
 #include "liquid/Dialect/Liquid/Passes.h.inc"
 

@@ -1,0 +1,110 @@
+//===- BufferEntryPoints.cpp - Entry points over caller-owned buffers -----===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// This file implements liquid-buffer-entry-points: public functions take
+// memrefs instead of tensors and write their results into buffers the
+// caller passes (state results into their own state argument), so the
+// compiled code has a fixed C calling convention and updates state in place.
+//
+//===----------------------------------------------------------------------===//
+
+#include "liquid/Dialect/Liquid/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::liquid {
+#define GEN_PASS_DEF_BUFFERENTRYPOINTSPASS
+#include "liquid/Dialect/Liquid/Passes.h.inc"
+} // namespace mlir::liquid
+
+using namespace mlir;
+
+static constexpr llvm::StringLiteral kStateAttr = "liquid.state";
+static constexpr llvm::StringLiteral kResultAttr = "liquid.result";
+static constexpr llvm::StringLiteral kBufferAttr = "liquid.buffer";
+
+/// The buffer type a tensor argument or result becomes.
+static MemRefType bufferType(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return nullptr;
+  return MemRefType::get(tensor.getShape(), tensor.getElementType());
+}
+
+namespace {
+struct BufferEntryPointsPass
+    : liquid::impl::BufferEntryPointsPassBase<BufferEntryPointsPass> {
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal() && failed(convert(func)))
+        return signalPassFailure();
+  }
+
+  LogicalResult convert(func::FuncOp func) {
+    Block &entry = func.getBody().front();
+    OpBuilder b(func.getContext());
+    b.setInsertionPointToStart(&entry);
+
+    // Arguments: tensors become buffers viewed back as tensors.
+    llvm::StringMap<unsigned> stateArgs;
+    for (BlockArgument arg : entry.getArguments()) {
+      Type type = arg.getType();
+      if (!isa<TensorType>(type))
+        continue;
+      MemRefType memref = bufferType(type);
+      if (!memref)
+        return func.emitOpError("argument ")
+               << arg.getArgNumber() << " has no static shape: " << type;
+      auto state = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                     kStateAttr);
+      if (state)
+        stateArgs[state.getValue()] = arg.getArgNumber();
+      arg.setType(memref);
+      func.setArgAttr(arg.getArgNumber(), kBufferAttr, TypeAttr::get(memref));
+      auto view = bufferization::ToTensorOp::create(
+          b, arg.getLoc(), type, arg, /*restrict=*/true,
+          /*writable=*/static_cast<bool>(state));
+      arg.replaceAllUsesExcept(view, view);
+    }
+
+    // Results: each written into a caller's buffer.
+    auto ret = cast<func::ReturnOp>(entry.getTerminator());
+    b.setInsertionPoint(ret);
+    for (auto [index, value] : llvm::enumerate(ret.getOperands())) {
+      MemRefType memref = bufferType(value.getType());
+      if (!memref)
+        return func.emitOpError("result ")
+               << index << " has no static shape: " << value.getType();
+      Value dest;
+      if (auto state = func.getResultAttrOfType<StringAttr>(index, kStateAttr)) {
+        auto it = stateArgs.find(state.getValue());
+        if (it == stateArgs.end())
+          return func.emitOpError("state result '")
+                 << state.getValue() << "' has no argument of that name";
+        dest = entry.getArgument(it->second);
+      } else {
+        unsigned at = func.getNumArguments();
+        auto attrs = b.getDictionaryAttr(
+            {b.getNamedAttr(kResultAttr, b.getI64IntegerAttr(index)),
+             b.getNamedAttr(kBufferAttr, TypeAttr::get(memref))});
+        if (failed(func.insertArgument(at, memref, attrs, value.getLoc())))
+          return func.emitOpError("cannot add a buffer for result ") << index;
+        dest = func.getArgument(at);
+      }
+      bufferization::MaterializeInDestinationOp::create(
+          b, value.getLoc(), TypeRange(), value, dest, /*restrict=*/false,
+          /*writable=*/true);
+    }
+    func::ReturnOp::create(b, ret.getLoc());
+    ret.erase();
+    func.removeResAttrsAttr();
+    func.setType(FunctionType::get(func.getContext(),
+                                   entry.getArgumentTypes(), {}));
+    return success();
+  }
+};
+} // namespace
