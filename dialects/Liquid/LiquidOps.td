@@ -17,5 +17,6 @@ include "Liquid/ModelOps.td"
 include "Liquid/RecurrenceOps.td"
 include "Liquid/MoEOps.td"
 include "Liquid/CellOps.td"
+include "Liquid/ScheduleOps.td"
 
 #endif // LIQUID_OPS_TD

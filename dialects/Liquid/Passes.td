@@ -26,7 +26,8 @@ def BufferEntryPointsPass : Pass<"liquid-buffer-entry-points", "ModuleOp"> {
     arguments), and each result is written with
     `bufferization.materialize_in_destination` into a buffer the caller
     passes: a state result into its own state argument (matched by its
-    `liquid.state` name, so the state is updated in place), any other result
+    `liquid.state` name, so the state is updated in place), a result tagged
+    `liquid.tied = <argument>` into that argument, any other result
     into a new trailing argument tagged `liquid.result = <index>`. Every
     buffer argument is tagged `liquid.buffer = <memref type>`, which
     survives the lowering to LLVM's bare pointers and tells the artifact
@@ -40,19 +41,46 @@ def BufferEntryPointsPass : Pass<"liquid-buffer-entry-points", "ModuleOp"> {
   ];
 }
 
-def WeightsToArgumentsPass : Pass<"liquid-weights-to-arguments", "ModuleOp"> {
-  let summary = "Turn weight reads into function arguments";
+def CopiesToLinalgPass : Pass<"liquid-copies-to-linalg", "ModuleOp"> {
+  let summary = "Turn memref.copy into linalg.copy";
   let description = [{
-    Gives every function one trailing argument per distinct weight it reads,
-    tagged `liquid.weight = "<checkpoint name>"`, replaces its
-    `liquid.weight` ops with those arguments and erases the `liquid.param`
-    declarations. Float weights keep their tensor type; a block-quantized
-    weight becomes its byte view (`tensor<... x blocks x bytes x i8>`, see
-    `liquid.bitcast`), so the caller binds the checkpoint's bytes as they
-    are. Afterwards the module holds no liquid op that the lowering does not
-    fold away, and upstream bufferization and LLVM lowering apply.
+    Rewrites every `memref.copy` as a `linalg.copy` of the same operands, so
+    that the copies bufferization leaves (into strided views, for instance)
+    become loops with the rest of the linalg ops. Otherwise the LLVM
+    lowering calls `memrefCopy` from MLIR's C runner library for copies that
+    are not contiguous, and the compiled code could not load without it.
   }];
-  let dependentDialects = ["::mlir::liquid::LiquidDialect"];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
+  let summary = "Split entry points into kernels and a host schedule";
+  let description = [{
+    Moves every compute op of each public function (the entry points) into
+    a kernel: a `func.func` in a new nested `builtin.module @kernels`, and
+    leaves in its place a `liquid.dispatch` of that kernel over buffers.
+    What stays in an entry point is its host schedule: weight reads,
+    dispatches, the `tensor.empty` scratch they write into, and reshapes
+    (views of a buffer). The entry point is tagged `liquid.schedule`.
+
+    Kernels are shared: ops with the same name, attributes and operand
+    types launch the same kernel, so a 16-layer model has as many kernels
+    as it has distinct layer shapes. A `liquid.linear` is split over
+    workgroups by rows of its weight (64 rows a workgroup where the rows
+    allow), and `liquid.ffn` becomes two launches: the gated up projection
+    split by rows of `gate`/`up`, then the down projection split like any
+    linear. Other ops run as one workgroup. State results are written into
+    their state operands (in place); other results into fresh scratch.
+
+    A kernel takes the dispatch operands in order (a block-quantized weight
+    as its byte view), then its workgroup id (an `index` tagged
+    `liquid.workgroup`); result `i` is tagged `liquid.tied = <operand>`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
 }
 
 //===----------------------------------------------------------------------===//
@@ -107,7 +135,9 @@ def EmitKernelABIPass : Pass<"liquid-emit-kernel-abi", "ModuleOp"> {
                                  %workgroup: i64)
 
     which loads `f`'s pointer arguments from `bindings[0..]` and its integer
-    arguments from `constants[0..]`, both in argument order, and calls it;
+    arguments from `constants[0..]`, both in argument order, passes the
+    workgroup id for the integer argument tagged `liquid.workgroup`, and
+    calls it;
     `f` itself becomes internal so that only kernels are exported.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];

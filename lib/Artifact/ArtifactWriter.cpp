@@ -12,6 +12,8 @@
 
 #include "liquid/Artifact/ArtifactWriter.h"
 
+#include "SchedulePlan.h"
+
 #include "liquid/artifact_generated.h"
 #include "liquid/format.h"
 
@@ -27,7 +29,6 @@ using namespace liquid;
 namespace lqm = liquid::lqm;
 
 static constexpr uint64_t kAlign = LQM_SEGMENT_ALIGNMENT;
-static constexpr llvm::StringLiteral kKernelPrefix = "liquid_kernel_";
 static constexpr llvm::StringLiteral kCompilerVersion = "liquidc 0.1.0";
 
 static uint64_t alignUp(uint64_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
@@ -88,158 +89,72 @@ private:
 };
 
 namespace {
-/// One weight of the artifact: where its bytes come from and go.
-struct WeightEntry {
-  const TensorInfo *tensor = nullptr;
-  uint64_t offset = 0, size = 0;
-};
-
-/// One state buffer: a `liquid.state` argument of an entry point.
-struct StateEntry {
-  std::string name;
-  std::vector<int64_t> shape;
-  uint64_t size = 0;
-};
-
-struct EntryBinding {
-  lqm::BindingKind kind;
-  uint32_t index = 0;
-};
-
-struct Entry {
-  std::string name;
-  uint32_t tokens = 0;
-  std::vector<EntryBinding> bindings;
-  unsigned constants = 0;
-};
-
-/// Everything the table says, gathered from the module and checkpoint.
+/// Where each segment goes, and the table that says so.
 class ArtifactPlan {
 public:
-  explicit ArtifactPlan(const ArtifactParts &parts)
-      : parts(parts), module(parts.module) {}
+  explicit ArtifactPlan(const ArtifactParts &parts) : parts(parts) {}
 
   llvm::Error collect();
   std::string buildTable() const;
   llvm::Error writeSegments(llvm::raw_ostream &os) const;
 
 private:
-  llvm::Error collectEntry(mlir::LLVM::LLVMFuncOp kernel);
-  uint32_t weightIndex(const TensorInfo *tensor);
-  llvm::Expected<uint32_t> stateIndex(llvm::StringRef name,
-                                      mlir::MemRefType type);
-
   const ArtifactParts &parts;
-  mlir::ModuleOp module;
-  std::vector<Entry> entries;
-  std::vector<WeightEntry> weights;
-  llvm::StringMap<uint32_t> weightIndices;
-  std::vector<StateEntry> states;
-  llvm::StringMap<uint32_t> stateIndices;
+  SchedulePlan schedule;
+  std::vector<uint64_t> weightOffsets, weightSizes;
   uint64_t codeSize = 0;
   uint64_t sourceHash = 0;
 };
 } // namespace
 
-uint32_t ArtifactPlan::weightIndex(const TensorInfo *tensor) {
-  auto [it, inserted] =
-      weightIndices.try_emplace(tensor->name, uint32_t(weights.size()));
-  if (inserted) {
-    uint64_t size = 0;
-    for (const TensorSegment &s : tensor->segments)
-      size += s.size;
-    weights.push_back({tensor, 0, size});
-  }
-  return it->second;
-}
-
-llvm::Expected<uint32_t> ArtifactPlan::stateIndex(llvm::StringRef name,
-                                                  mlir::MemRefType type) {
-  auto [it, inserted] =
-      stateIndices.try_emplace(name, uint32_t(states.size()));
-  if (inserted) {
-    if (!type.getElementType().isF32())
-      return error("state '" + name + "' is not f32");
-    states.push_back({name.str(),
-                      std::vector<int64_t>(type.getShape().begin(),
-                                           type.getShape().end()),
-                      uint64_t(type.getNumElements()) * 4});
-  }
-  return it->second;
-}
-
-llvm::Error ArtifactPlan::collectEntry(mlir::LLVM::LLVMFuncOp kernel) {
-  llvm::StringRef name = kernel.getName().drop_front(kKernelPrefix.size());
-  auto body = module.lookupSymbol<mlir::LLVM::LLVMFuncOp>(name);
-  if (!body)
-    return error("kernel " + kernel.getName() + " has no function " + name);
-  Entry entry;
-  entry.name = name.str();
-  for (unsigned i = 0, e = body.getNumArguments(); i < e; ++i) {
-    if (!llvm::isa<mlir::LLVM::LLVMPointerType>(body.getArgument(i).getType())) {
-      ++entry.constants;
-      continue;
-    }
-    auto buffer = body.getArgAttrOfType<mlir::TypeAttr>(i, "liquid.buffer");
-    if (!buffer)
-      return error(name + ": argument " + llvm::Twine(i) +
-                   " is a pointer without a liquid.buffer type");
-    auto type = llvm::cast<mlir::MemRefType>(buffer.getValue());
-    if (auto weight = body.getArgAttrOfType<mlir::StringAttr>(i, "liquid.weight")) {
-      const TensorInfo *tensor = parts.checkpoint->lookup(weight.getValue());
-      if (!tensor)
-        return error(name + ": weight '" + weight.getValue() +
-                     "' is not in the checkpoint");
-      entry.bindings.push_back({lqm::BindingKind_Weight, weightIndex(tensor)});
-    } else if (auto state =
-                   body.getArgAttrOfType<mlir::StringAttr>(i, "liquid.state")) {
-      auto index = stateIndex(state.getValue(), type);
-      if (!index)
-        return index.takeError();
-      entry.bindings.push_back({lqm::BindingKind_State, *index});
-    } else if (body.getArgAttr(i, "liquid.result")) {
-      entry.bindings.push_back({lqm::BindingKind_Logits, 0});
-    } else if (i == 0 && type.getRank() == 1) {
-      entry.tokens = uint32_t(type.getDimSize(0));
-      entry.bindings.push_back({lqm::BindingKind_Tokens, 0});
-    } else {
-      return error(name + ": argument " + llvm::Twine(i) +
-                   " is not a weight, state, token or logits buffer");
-    }
-  }
-  if (entry.constants != 1)
-    return error(name + ": expected one position argument, found " +
-                 llvm::Twine(entry.constants));
-  entries.push_back(std::move(entry));
-  return llvm::Error::success();
+static uint64_t tensorBytes(const TensorInfo &t) {
+  uint64_t size = 0;
+  for (const TensorSegment &s : t.segments)
+    size += s.size;
+  return size;
 }
 
 llvm::Error ArtifactPlan::collect() {
-  for (auto kernel : module.getOps<mlir::LLVM::LLVMFuncOp>())
-    if (kernel.getName().starts_with(kKernelPrefix))
-      if (llvm::Error e = collectEntry(kernel))
-        return e;
-  if (entries.empty())
-    return error("the module has no kernels (was it lowered to llvm?)");
+  auto planned = planSchedule(parts.module, *parts.checkpoint);
+  if (!planned)
+    return planned.takeError();
+  schedule = std::move(*planned);
   // Segments: the code, then the weights in table order.
   codeSize = parts.code.size();
   uint64_t at = alignUp(codeSize);
   WeightHash hash;
-  for (WeightEntry &w : weights) {
-    w.offset = at;
-    at = alignUp(at + w.size);
-    for (const TensorSegment &s : w.tensor->segments)
+  for (const TensorInfo *w : schedule.weights) {
+    weightOffsets.push_back(at);
+    weightSizes.push_back(tensorBytes(*w));
+    at = alignUp(at + weightSizes.back());
+    for (const TensorSegment &s : w->segments)
       hash.update(parts.checkpoint->bytes(s));
   }
   sourceHash = hash.finish();
   return llvm::Error::success();
 }
 
+static lqm::BindingKind bindingKind(BindingKind kind) {
+  switch (kind) {
+  case BindingKind::Tokens:
+    return lqm::BindingKind_Tokens;
+  case BindingKind::Logits:
+    return lqm::BindingKind_Logits;
+  case BindingKind::State:
+    return lqm::BindingKind_State;
+  case BindingKind::Weight:
+    return lqm::BindingKind_Weight;
+  case BindingKind::Scratch:
+    return lqm::BindingKind_Scratch;
+  }
+  return lqm::BindingKind_Scratch;
+}
+
 std::string ArtifactPlan::buildTable() const {
   flatbuffers::FlatBufferBuilder fbb(1 << 16);
   const ModelConfig &c = parts.checkpoint->config;
   auto attrs =
-      module->getAttrOfType<mlir::DictionaryAttr>("liquid.model");
+      parts.module->getAttrOfType<mlir::DictionaryAttr>("liquid.model");
   uint32_t maxContext = 0;
   if (auto v = attrs ? attrs.getAs<mlir::IntegerAttr>("max_context") : nullptr)
     maxContext = uint32_t(v.getInt());
@@ -285,11 +200,10 @@ std::string ArtifactPlan::buildTable() const {
   model.add_eos_token_id(int32_t(c.eosTokenId));
   auto modelOffset = model.Finish();
 
-  // Target and its kernels (one per entry point, in entry order).
+  // Target and its kernels.
   std::vector<flatbuffers::Offset<lqm::Kernel>> kernels;
-  for (const Entry &e : entries)
-    kernels.push_back(lqm::CreateKernel(
-        fbb, fbb.CreateString((kKernelPrefix + e.name).str())));
+  for (const std::string &symbol : schedule.kernels)
+    kernels.push_back(lqm::CreateKernel(fbb, fbb.CreateString(symbol)));
   lqm::Segment code(0, codeSize);
   auto target = lqm::CreateTarget(
       fbb, fbb.CreateString(parts.target.triple),
@@ -298,32 +212,35 @@ std::string ArtifactPlan::buildTable() const {
       fbb.CreateVector(kernels));
   auto targets = fbb.CreateVector(std::vector{target});
 
-  // Schedule: one dispatch per entry point for now.
+  // Schedule.
   std::vector<flatbuffers::Offset<lqm::EntryPoint>> entryPoints;
-  for (auto [i, e] : llvm::enumerate(entries)) {
-    std::vector<lqm::Binding> bindings;
-    for (const EntryBinding &b : e.bindings)
-      bindings.emplace_back(b.kind, b.index, 0, 0);
-    auto dispatch = lqm::CreateDispatch(fbb, uint32_t(i), 1,
-                                        fbb.CreateVectorOfStructs(bindings));
-    std::vector<uint8_t> constants(e.constants, lqm::ConstantKind_Position);
+  for (const PlannedEntry &e : schedule.entries) {
+    std::vector<flatbuffers::Offset<lqm::Dispatch>> dispatches;
+    for (const PlannedDispatch &d : e.dispatches) {
+      std::vector<lqm::Binding> bindings;
+      for (const PlannedBinding &b : d.bindings)
+        bindings.emplace_back(bindingKind(b.kind), b.index, b.offset, b.size);
+      dispatches.push_back(lqm::CreateDispatch(
+          fbb, d.kernel, d.workgroups, fbb.CreateVectorOfStructs(bindings)));
+    }
+    std::vector<uint8_t> constants = {lqm::ConstantKind_Position};
     entryPoints.push_back(lqm::CreateEntryPoint(
         fbb, fbb.CreateString(e.name), e.tokens, fbb.CreateVector(constants),
-        fbb.CreateVector(std::vector{dispatch})));
+        fbb.CreateVector(dispatches)));
   }
   auto entryVec = fbb.CreateVector(entryPoints);
 
   // Memory plan.
   std::vector<flatbuffers::Offset<lqm::Weight>> weightTable;
-  for (const WeightEntry &w : weights) {
-    lqm::Segment data(w.offset, w.size);
+  for (auto [i, w] : llvm::enumerate(schedule.weights)) {
+    lqm::Segment data(weightOffsets[i], weightSizes[i]);
     weightTable.push_back(lqm::CreateWeight(
-        fbb, fbb.CreateString(w.tensor->name), elementType(w.tensor->dtype),
-        fbb.CreateVector(w.tensor->shape), &data));
+        fbb, fbb.CreateString(w->name), elementType(w->dtype),
+        fbb.CreateVector(w->shape), &data));
   }
   auto weightVec = fbb.CreateVector(weightTable);
   std::vector<flatbuffers::Offset<lqm::StateBuffer>> stateTable;
-  for (const StateEntry &s : states) {
+  for (const PlannedState &s : schedule.states) {
     llvm::StringRef name = s.name;
     unsigned layer = 0;
     name.drop_front(strlen("layers.")).split('.').first.getAsInteger(10, layer);
@@ -346,7 +263,7 @@ std::string ArtifactPlan::buildTable() const {
   artifact.add_entry_points(entryVec);
   artifact.add_weights(weightVec);
   artifact.add_state(stateVec);
-  artifact.add_scratch_size(0);
+  artifact.add_scratch_size(schedule.scratchSize);
   artifact.add_sampler(sampler);
   lqm::FinishSizePrefixedArtifactBuffer(fbb, artifact.Finish());
   return std::string(reinterpret_cast<const char *>(fbb.GetBufferPointer()),
@@ -364,15 +281,14 @@ static uint64_t pad(llvm::raw_ostream &os, uint64_t at) {
 llvm::Error ArtifactPlan::writeSegments(llvm::raw_ostream &os) const {
   os << parts.code;
   uint64_t at = pad(os, codeSize);
-  for (const WeightEntry &w : weights) {
-    if (at != w.offset)
-      return error("internal: weight segment of " + w.tensor->name +
-                   " out of place");
-    for (const TensorSegment &s : w.tensor->segments) {
+  for (auto [i, w] : llvm::enumerate(schedule.weights)) {
+    if (at != weightOffsets[i])
+      return error("internal: weight segment of " + w->name + " out of place");
+    for (const TensorSegment &s : w->segments) {
       llvm::ArrayRef<uint8_t> bytes = parts.checkpoint->bytes(s);
       os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
     }
-    at = pad(os, at + w.size);
+    at = pad(os, at + weightSizes[i]);
   }
   return llvm::Error::success();
 }

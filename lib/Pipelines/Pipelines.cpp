@@ -33,57 +33,71 @@
 
 using namespace mlir;
 
-/// liquid -> linalg: the model ops, then the residual adds (arith on
-/// tensors), then tidy up.
-static void addLinalgPasses(OpPassManager &pm) {
-  pm.addPass(mlir::liquid::createConvertLiquidToLinalgPass());
-  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+/// liquid -> kernels + host schedule. Only the kernels are tidied: each
+/// tensor.empty of a schedule is a buffer of its own, which CSE would merge.
+static void addDispatchPasses(OpPassManager &pm) {
+  pm.addPass(mlir::liquid::createFormDispatchesPass());
+  OpPassManager &kernels = pm.nest<ModuleOp>();
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
 }
 
-/// linalg on tensors -> buffers: entry points over the caller's buffers,
-/// results computed in place where the analysis allows, temporaries freed.
-static void addBufferizationPasses(OpPassManager &pm) {
-  pm.addPass(mlir::liquid::createWeightsToArgumentsPass());
-  pm.addPass(mlir::liquid::createBufferEntryPointsPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+/// Kernels: liquid -> linalg on tensors (the model ops, then element-wise
+/// arith/math on tensors), tidied up.
+static void addLinalgPasses(OpPassManager &kernels) {
+  kernels.addPass(mlir::liquid::createConvertLiquidToLinalgPass());
+  kernels.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+}
+
+/// Kernels: linalg on tensors -> buffers: arguments are the caller's
+/// buffers, results computed in place where the analysis allows,
+/// temporaries freed.
+static void addBufferizationPasses(OpPassManager &kernels) {
+  kernels.addPass(mlir::liquid::createBufferEntryPointsPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.allowReturnAllocsFromLoops = true;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(createCanonicalizerPass()); // Drops self-copies of state.
-  bufferization::buildBufferDeallocationPipeline(pm);
+  kernels.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  kernels.addPass(createCanonicalizerPass()); // Drops self-copies of state.
+  bufferization::buildBufferDeallocationPipeline(kernels);
 }
 
-/// buffers -> the LLVM dialect, memrefs passed as bare pointers.
-static void addLLVMPasses(OpPassManager &pm) {
-  pm.addPass(createConvertLinalgToLoopsPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass()); // Also what expansion produced.
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createArithToLLVMConversionPass());
+/// Kernels: buffers -> the LLVM dialect, memrefs passed as bare pointers.
+static void addLLVMPasses(OpPassManager &kernels) {
+  kernels.addPass(mlir::liquid::createCopiesToLinalgPass());
+  kernels.addPass(createConvertLinalgToLoopsPass());
+  kernels.addPass(createLowerAffinePass());
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  kernels.addPass(createLowerAffinePass()); // Also what expansion produced.
+  kernels.addPass(createFinalizeMemRefToLLVMConversionPass());
+  kernels.addPass(createConvertMathToLLVMPass());
+  kernels.addPass(createConvertMathToLibmPass());
+  kernels.addPass(createArithToLLVMConversionPass());
   ConvertFuncToLLVMPassOptions func;
   func.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(func));
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(mlir::liquid::createEmitKernelABIPass());
-  pm.addPass(createCanonicalizerPass());
+  kernels.addPass(createConvertFuncToLLVMPass(func));
+  kernels.addPass(createConvertControlFlowToLLVMPass());
+  kernels.addPass(createConvertIndexToLLVMPass());
+  kernels.addPass(createUBToLLVMConversionPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  kernels.addPass(mlir::liquid::createEmitKernelABIPass());
+  kernels.addPass(createCanonicalizerPass());
 }
 
 void ::liquid::buildPipeline(OpPassManager &pm, ::liquid::Phase phase) {
   if (phase == ::liquid::Phase::Liquid)
     return;
-  addLinalgPasses(pm);
+  addDispatchPasses(pm);
+  if (phase == ::liquid::Phase::Dispatches)
+    return;
+  OpPassManager &kernels = pm.nest<ModuleOp>();
+  addLinalgPasses(kernels);
   if (phase == ::liquid::Phase::Linalg)
     return;
-  addBufferizationPasses(pm);
-  addLLVMPasses(pm); // Phase::LLVM and Phase::Artifact.
+  addBufferizationPasses(kernels);
+  addLLVMPasses(kernels); // Phase::LLVM and Phase::Artifact.
 }

@@ -48,8 +48,10 @@ cl::opt<Phase> compileTo(
     "compile-to", cl::desc("Stop after this phase and print its output"),
     cl::values(clEnumValN(Phase::Liquid, "liquid",
                           "the imported model in the liquid dialect"),
+               clEnumValN(Phase::Dispatches, "dispatches",
+                          "host schedules launching kernels (still liquid)"),
                clEnumValN(Phase::Linalg, "linalg",
-                          "linalg on tensors, weights still by name"),
+                          "the kernels in linalg on tensors"),
                clEnumValN(Phase::LLVM, "llvm",
                           "the LLVM dialect with the kernel entry points"),
                clEnumValN(Phase::Artifact, "artifact",
@@ -87,7 +89,10 @@ static int emitArtifact(const liquid::Checkpoint &checkpoint,
   if (!target)
     return fail(target.takeError());
   llvm::TimeRecord start = llvm::TimeRecord::getCurrentTime();
-  auto code = liquid::emitSharedObject(module, *target);
+  auto kernels = module.lookupSymbol<mlir::ModuleOp>("kernels");
+  if (!kernels)
+    return fail(llvm::createStringError("the compiled module has no kernels"));
+  auto code = liquid::emitSharedObject(kernels, *target);
   if (!code)
     return fail(code.takeError());
   double seconds =
@@ -123,7 +128,7 @@ int main(int argc, char **argv) {
       argc, argv,
       "Liquid compiler\n\n"
       "  liquidc CKPT -o model.lqm [--cpu=CPU] [--max-context=N]\n"
-      "  liquidc CKPT --compile-to=liquid|linalg|llvm [-o FILE]\n\n"
+      "  liquidc CKPT --compile-to=liquid|dispatches|linalg|llvm [-o FILE]\n\n"
       "CKPT is a Hugging Face directory or a GGUF file (lfm2, lfm2moe). MLIR's\n"
       "printing options (--mlir-print-ir-after=<pass>, --mlir-print-debuginfo,\n"
       "...) apply too; --help-hidden lists them.\n");

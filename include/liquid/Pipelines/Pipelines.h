@@ -20,11 +20,14 @@ namespace liquid {
 enum class Phase {
   /// The imported model: liquid ops over named weights.
   Liquid,
-  /// linalg on tensors: every model op lowered, weights still by name.
+  /// The entry points as host schedules (liquid.dispatch over buffers) and
+  /// the kernels, still liquid ops, in a nested `module @kernels`.
+  Dispatches,
+  /// The kernels in linalg on tensors.
   Linalg,
-  /// The LLVM dialect: entry points over caller-owned buffers (weights,
-  /// state, tokens, logits), bufferized, lowered to loops and then to LLVM,
-  /// with the C entry points of the kernel ABI (artifact.fbs).
+  /// The kernels in the LLVM dialect: over caller-owned buffers (weights,
+  /// state, scratch, tokens, logits), bufferized, lowered to loops and then
+  /// to LLVM, with the C entry points of the kernel ABI (artifact.fbs).
   LLVM,
   /// The LLVM phase compiled to a shared object and written with the
   /// weights as a .lqm artifact (liquidc's default; no more passes).

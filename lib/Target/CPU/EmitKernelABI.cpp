@@ -54,7 +54,11 @@ struct EmitKernelABIPass
     Value constants = body->getArgument(1);
     SmallVector<Value> args;
     int32_t nextBinding = 0, nextConstant = 0;
-    for (Type param : type.getParams()) {
+    for (auto [i, param] : llvm::enumerate(type.getParams())) {
+      if (func.getArgAttr(i, "liquid.workgroup")) {
+        args.push_back(body->getArgument(2));
+        continue;
+      }
       bool isPtr = isa<LLVM::LLVMPointerType>(param);
       if (!isPtr && param != i64)
         return func.emitOpError("entry point parameter of type ")

@@ -49,3 +49,23 @@ func.func @decode(%s: tensor<2x4xf32> {liquid.state = "layers.0.conv"})
     -> (tensor<2x4xf32> {liquid.state = "layers.9.conv"}) {
   return %s : tensor<2x4xf32>
 }
+
+// -----
+
+// Tests that a result tagged liquid.tied is written into that argument,
+// which is then read through a writable view.
+// CHECK-LABEL: func.func @linear_0(
+// CHECK-SAME: %[[X:[^:]+]]: memref<1x4xf32> {liquid.buffer = memref<1x4xf32>},
+// CHECK-SAME: %[[OUT:[^:]+]]: memref<1x8xf32> {liquid.buffer = memref<1x8xf32>},
+// CHECK-SAME: %{{.+}}: index {liquid.workgroup}) {
+// CHECK: bufferization.to_tensor %[[X]] restrict :
+// CHECK: %[[O:.+]] = bufferization.to_tensor %[[OUT]] restrict writable :
+// CHECK: %[[R:.+]] = tensor.insert_slice %{{.+}} into %[[O]]
+// CHECK: bufferization.materialize_in_destination %[[R]] in writable %[[OUT]]
+// CHECK: return{{$}}
+func.func @linear_0(%x: tensor<1x4xf32>, %out: tensor<1x8xf32>,
+                    %wg: index {liquid.workgroup})
+    -> (tensor<1x8xf32> {liquid.tied = 1 : i64}) {
+  %r = tensor.insert_slice %x into %out[0, 4] [1, 4] [1, 1] : tensor<1x4xf32> into tensor<1x8xf32>
+  return %r : tensor<1x8xf32>
+}

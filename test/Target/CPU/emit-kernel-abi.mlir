@@ -34,3 +34,15 @@ llvm.func @f(%x: i64) -> i64 {
 llvm.func @g(%x: f32) {
   llvm.return
 }
+
+// -----
+
+// Tests that the argument tagged liquid.workgroup receives the kernel's
+// workgroup id, not a constant.
+// CHECK-LABEL: llvm.func @liquid_kernel_linear_0(
+// CHECK-SAME: %[[B:.+]]: !llvm.ptr, %[[C:.+]]: !llvm.ptr, %[[WG:.+]]: i64) {
+// CHECK: %[[A0:.+]] = llvm.load %{{.+}} : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.call @linear_0(%[[A0]], %[[WG]])
+llvm.func @linear_0(%x: !llvm.ptr, %wg: i64 {liquid.workgroup}) {
+  llvm.return
+}

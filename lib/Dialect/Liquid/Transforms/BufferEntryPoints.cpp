@@ -25,6 +25,7 @@ using namespace mlir;
 
 static constexpr llvm::StringLiteral kStateAttr = "liquid.state";
 static constexpr llvm::StringLiteral kResultAttr = "liquid.result";
+static constexpr llvm::StringLiteral kTiedAttr = "liquid.tied";
 static constexpr llvm::StringLiteral kBufferAttr = "liquid.buffer";
 
 /// The buffer type a tensor argument or result becomes.
@@ -49,8 +50,13 @@ struct BufferEntryPointsPass
     OpBuilder b(func.getContext());
     b.setInsertionPointToStart(&entry);
 
-    // Arguments: tensors become buffers viewed back as tensors.
+    // Arguments: tensors become buffers viewed back as tensors; state and
+    // tied destinations are writable.
     llvm::StringMap<unsigned> stateArgs;
+    llvm::SmallDenseSet<int64_t> tiedArgs;
+    for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+      if (auto tied = func.getResultAttrOfType<IntegerAttr>(i, kTiedAttr))
+        tiedArgs.insert(tied.getInt());
     for (BlockArgument arg : entry.getArguments()) {
       Type type = arg.getType();
       if (!isa<TensorType>(type))
@@ -67,7 +73,7 @@ struct BufferEntryPointsPass
       func.setArgAttr(arg.getArgNumber(), kBufferAttr, TypeAttr::get(memref));
       auto view = bufferization::ToTensorOp::create(
           b, arg.getLoc(), type, arg, /*restrict=*/true,
-          /*writable=*/static_cast<bool>(state));
+          /*writable=*/state || tiedArgs.contains(arg.getArgNumber()));
       arg.replaceAllUsesExcept(view, view);
     }
 
@@ -80,7 +86,13 @@ struct BufferEntryPointsPass
         return func.emitOpError("result ")
                << index << " has no static shape: " << value.getType();
       Value dest;
-      if (auto state = func.getResultAttrOfType<StringAttr>(index, kStateAttr)) {
+      if (auto tied = func.getResultAttrOfType<IntegerAttr>(index, kTiedAttr)) {
+        if (tied.getInt() < 0 ||
+            tied.getInt() >= static_cast<int64_t>(func.getNumArguments()))
+          return func.emitOpError("result ")
+                 << index << " is tied to a missing argument";
+        dest = entry.getArgument(tied.getInt());
+      } else if (auto state = func.getResultAttrOfType<StringAttr>(index, kStateAttr)) {
         auto it = stateArgs.find(state.getValue());
         if (it == stateArgs.end())
           return func.emitOpError("state result '")

@@ -1,0 +1,245 @@
+//===- SchedulePlan.cpp - Host schedules and memory plan of a module ------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// This file implements planSchedule (SchedulePlan.h). Every tensor value of
+// a schedule lives in a root buffer: a weight, the tokens, a state argument,
+// or a `tensor.empty` (scratch, or the logits when the entry point returns
+// it first). Dispatch results are their tied operand's buffer; reshapes are
+// views of their source's. A scratch buffer is live from its first use to
+// its last use by any value in it, and is placed first-fit at the lowest
+// 64-byte-aligned offset not used by a buffer live at the same time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SchedulePlan.h"
+
+#include "liquid/Dialect/Liquid/LiquidOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
+
+#include <algorithm>
+
+using namespace ::liquid;
+using namespace mlir;
+
+static constexpr uint64_t kAlign = 64;
+static constexpr llvm::StringLiteral kKernelPrefix = "liquid_kernel_";
+
+static llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(message.str());
+}
+
+static uint64_t alignUp(uint64_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+static uint64_t byteSize(Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  return uint64_t(tensor.getNumElements()) *
+         (tensor.getElementType().getIntOrFloatBitWidth() / 8);
+}
+
+/// The buffer a schedule value lives in.
+static Value rootOf(Value v) {
+  while (true) {
+    if (auto d = v.getDefiningOp<mlir::liquid::DispatchOp>()) {
+      unsigned i = cast<OpResult>(v).getResultNumber();
+      v = d.getArgs()[d.getTiedOperands()[i]];
+    } else if (auto e = v.getDefiningOp<tensor::ExpandShapeOp>()) {
+      v = e.getSrc();
+    } else if (auto c = v.getDefiningOp<tensor::CollapseShapeOp>()) {
+      v = c.getSrc();
+    } else {
+      return v;
+    }
+  }
+}
+
+namespace {
+class Planner {
+public:
+  Planner(const Checkpoint &checkpoint, SchedulePlan &plan)
+      : checkpoint(checkpoint), plan(plan) {}
+
+  llvm::Error addKernels(ModuleOp kernels);
+  llvm::Error addEntry(func::FuncOp entry);
+
+private:
+  llvm::Expected<PlannedBinding> bind(Value root);
+  llvm::Error placeScratch(func::FuncOp entry);
+
+  const Checkpoint &checkpoint;
+  SchedulePlan &plan;
+  llvm::StringMap<uint32_t> kernelIndex, weightIndex, stateIndex;
+  /// Per entry point: scratch roots and their offsets, the logits root.
+  llvm::DenseMap<Value, uint64_t> scratchOffset;
+  Value logits;
+};
+} // namespace
+
+llvm::Error Planner::addKernels(ModuleOp kernels) {
+  for (auto f : kernels.getOps<LLVM::LLVMFuncOp>()) {
+    if (!f.getName().starts_with(kKernelPrefix))
+      continue;
+    kernelIndex[f.getName().drop_front(kKernelPrefix.size())] =
+        plan.kernels.size();
+    plan.kernels.push_back(f.getName().str());
+  }
+  if (plan.kernels.empty())
+    return error("the module has no kernels (was it lowered to llvm?)");
+  return llvm::Error::success();
+}
+
+llvm::Expected<PlannedBinding> Planner::bind(Value root) {
+  if (auto weight = root.getDefiningOp<mlir::liquid::WeightOp>()) {
+    StringRef name = weight.getName();
+    const TensorInfo *tensor = checkpoint.lookup(name);
+    if (!tensor)
+      return error("weight '" + name + "' is not in the checkpoint");
+    auto [it, inserted] = weightIndex.try_emplace(name, plan.weights.size());
+    if (inserted)
+      plan.weights.push_back(tensor);
+    return PlannedBinding{BindingKind::Weight, it->second};
+  }
+  if (auto arg = dyn_cast<BlockArgument>(root)) {
+    auto func = cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (arg.getArgNumber() == 0)
+      return PlannedBinding{BindingKind::Tokens};
+    auto state =
+        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "liquid.state");
+    if (!state)
+      return error(func.getName() + ": argument " +
+                   llvm::Twine(arg.getArgNumber()) +
+                   " is neither the tokens nor a state buffer");
+    auto [it, inserted] =
+        stateIndex.try_emplace(state.getValue(), plan.states.size());
+    if (inserted) {
+      auto type = cast<RankedTensorType>(arg.getType());
+      if (!type.getElementType().isF32())
+        return error("state '" + state.getValue() + "' is not f32");
+      plan.states.push_back({state.getValue().str(),
+                             std::vector<int64_t>(type.getShape().begin(),
+                                                  type.getShape().end()),
+                             byteSize(type)});
+    }
+    return PlannedBinding{BindingKind::State, it->second};
+  }
+  if (root == logits)
+    return PlannedBinding{BindingKind::Logits};
+  auto it = scratchOffset.find(root);
+  if (it == scratchOffset.end())
+    return error("a dispatch operand has no buffer (defined by " +
+                 (root.getDefiningOp()
+                      ? root.getDefiningOp()->getName().getStringRef()
+                      : StringRef("?")) +
+                 ")");
+  return PlannedBinding{BindingKind::Scratch, 0, it->second,
+                        byteSize(root.getType())};
+}
+
+llvm::Error Planner::placeScratch(func::FuncOp entry) {
+  // Live ranges in op order, for every tensor.empty root but the logits.
+  llvm::MapVector<Value, std::pair<unsigned, unsigned>> live;
+  unsigned index = 0;
+  for (Operation &op : entry.getBody().front()) {
+    for (Value operand : op.getOperands()) {
+      Value root = rootOf(operand);
+      if (root == logits || !root.getDefiningOp<tensor::EmptyOp>())
+        continue;
+      auto [it, inserted] = live.try_emplace(root, index, index);
+      it->second.second = index;
+    }
+    ++index;
+  }
+  struct Placed {
+    uint64_t offset, size;
+    unsigned last;
+  };
+  std::vector<Placed> active;
+  for (auto &[root, range] : live) {
+    unsigned first = range.first;
+    llvm::erase_if(active, [&](const Placed &p) { return p.last < first; });
+    llvm::sort(active, [](const Placed &a, const Placed &b) {
+      return a.offset < b.offset;
+    });
+    uint64_t size = alignUp(byteSize(root.getType()));
+    uint64_t at = 0;
+    for (const Placed &p : active) {
+      if (at + size <= p.offset)
+        break;
+      at = std::max(at, p.offset + p.size);
+    }
+    active.push_back({at, size, range.second});
+    scratchOffset[root] = at;
+    plan.scratchSize = std::max(plan.scratchSize, at + size);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Planner::addEntry(func::FuncOp entry) {
+  PlannedEntry planned;
+  planned.name = entry.getName().str();
+  auto tokens = dyn_cast<RankedTensorType>(entry.getArgumentTypes().front());
+  if (!tokens || tokens.getRank() != 1 || !tokens.hasStaticShape())
+    return error(entry.getName() + ": the first argument is not the tokens");
+  planned.tokens = uint32_t(tokens.getDimSize(0));
+
+  auto ret = cast<func::ReturnOp>(entry.getBody().front().getTerminator());
+  if (ret.getNumOperands() == 0)
+    return error(entry.getName() + ": returns no logits");
+  logits = rootOf(ret.getOperand(0));
+  if (!logits.getDefiningOp<tensor::EmptyOp>())
+    return error(entry.getName() + ": the logits are not computed by a dispatch");
+  scratchOffset.clear();
+  if (llvm::Error e = placeScratch(entry))
+    return e;
+
+  for (auto d : entry.getOps<mlir::liquid::DispatchOp>()) {
+    auto it = kernelIndex.find(d.getKernel().getLeafReference());
+    if (it == kernelIndex.end())
+      return error(entry.getName() + ": no compiled kernel " +
+                   d.getKernel().getLeafReference().getValue());
+    PlannedDispatch dispatch;
+    dispatch.kernel = it->second;
+    dispatch.workgroups = uint32_t(d.getWorkgroups());
+    for (Value arg : d.getArgs()) {
+      if (arg.getType().isIndex()) {
+        auto position = dyn_cast<BlockArgument>(arg);
+        if (!position || position.getArgNumber() != 1)
+          return error(entry.getName() +
+                       ": a dispatch takes an index that is not the position");
+        continue;
+      }
+      auto binding = bind(rootOf(arg));
+      if (!binding)
+        return binding.takeError();
+      dispatch.bindings.push_back(*binding);
+    }
+    planned.dispatches.push_back(std::move(dispatch));
+  }
+  plan.entries.push_back(std::move(planned));
+  return llvm::Error::success();
+}
+
+namespace liquid {
+llvm::Expected<SchedulePlan> planSchedule(ModuleOp module,
+                                          const Checkpoint &checkpoint) {
+  SchedulePlan plan;
+  Planner planner(checkpoint, plan);
+  auto kernels = module.lookupSymbol<ModuleOp>("kernels");
+  if (!kernels)
+    return error("the module has no kernels module");
+  if (llvm::Error e = planner.addKernels(kernels))
+    return std::move(e);
+  for (auto entry : module.getOps<func::FuncOp>())
+    if (entry->hasAttr("liquid.schedule"))
+      if (llvm::Error e = planner.addEntry(entry))
+        return std::move(e);
+  if (plan.entries.empty())
+    return error("the module has no entry points");
+  return plan;
+}
+} // namespace liquid

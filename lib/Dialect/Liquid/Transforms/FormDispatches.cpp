@@ -1,0 +1,345 @@
+//===- FormDispatches.cpp - Entry points become kernels + a host schedule -===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// This file implements liquid-form-dispatches: every compute op of an entry
+// point moves into a kernel function in the nested `builtin.module
+// @kernels`, and the entry point keeps only the launches (liquid.dispatch)
+// over buffers. Ops of the same kind, attributes and types share one kernel,
+// so the code grows with the model's distinct shapes, not its layers.
+// Projections are split over workgroups by rows of their weight, so the
+// runtime can spread them over threads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "liquid/Dialect/Liquid/LiquidOps.h"
+#include "liquid/Dialect/Liquid/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace mlir::liquid {
+#define GEN_PASS_DEF_FORMDISPATCHESPASS
+#include "liquid/Dialect/Liquid/Passes.h.inc"
+} // namespace mlir::liquid
+
+using namespace mlir;
+using namespace mlir::liquid;
+
+static constexpr llvm::StringLiteral kTiedAttr = "liquid.tied";
+static constexpr llvm::StringLiteral kWorkgroupAttr = "liquid.workgroup";
+
+/// Rows of a weight one workgroup computes: the largest of 64, 32, ... that
+/// divides `rows`.
+static int64_t rowsPerWorkgroup(int64_t rows) {
+  int64_t r = 64;
+  while (rows % r)
+    r /= 2;
+  return r;
+}
+
+/// The type a kernel argument has for a schedule value: block-quantized
+/// weights arrive as their bytes.
+static Type kernelArgType(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (tensor && isa<QuantizedTypeInterface>(tensor.getElementType()))
+    return BitcastOp::getByteType(tensor);
+  return type;
+}
+
+/// Rows [row, row + count) of a weight; a quantized weight is sliced as
+/// bytes (whole blocks per row) and viewed back.
+static Value sliceRows(OpBuilder &b, Location loc, Value w, Value row,
+                       int64_t count) {
+  Value source = w;
+  if (auto view = w.getDefiningOp<BitcastOp>())
+    source = view.getSource();
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
+  offsets[0] = row;
+  sizes.push_back(b.getIndexAttr(count));
+  for (int64_t d : type.getShape().drop_front())
+    sizes.push_back(b.getIndexAttr(d));
+  Value slice =
+      tensor::ExtractSliceOp::create(b, loc, source, offsets, sizes, strides);
+  if (source == w)
+    return slice;
+  SmallVector<int64_t> shape(cast<RankedTensorType>(w.getType()).getShape());
+  shape[0] = count;
+  auto viewType = RankedTensorType::get(
+      shape, cast<RankedTensorType>(w.getType()).getElementType());
+  return BitcastOp::create(b, loc, viewType, slice);
+}
+
+/// `part` [T, r] written into columns [col, col + r) of `dest` [T, N].
+static Value insertColumns(OpBuilder &b, Location loc, Value part, Value dest,
+                           Value col) {
+  auto type = cast<RankedTensorType>(part.getType());
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), col};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(type.getDimSize(0)),
+                                     b.getIndexAttr(type.getDimSize(1))};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(b, loc, part, dest, offsets, sizes,
+                                       strides);
+}
+
+namespace {
+/// What a kernel computes, given its arguments (block arguments mapped
+/// from the dispatch operands, quantized ones already viewed back) and the
+/// workgroup id; returns one value per destination.
+using BodyBuilder = llvm::function_ref<SmallVector<Value>(
+    OpBuilder &, Location, ValueRange args, Value workgroup)>;
+
+class DispatchFormer {
+public:
+  DispatchFormer(ModuleOp module, ModuleOp kernels)
+      : module(module), kernels(kernels) {}
+
+  LogicalResult form(func::FuncOp entry);
+
+private:
+  LogicalResult formWhole(Operation *op);
+  void formLinear(OpBuilder &b, Location loc, Value x, Value w, Value result);
+  void formFFN(FFNOp op);
+
+  /// Emits `liquid.dispatch` of the kernel `key` (built by `body` the first
+  /// time) over `args`, whose `tied` ones receive the results.
+  Operation *dispatch(OpBuilder &b, Location loc, StringRef name,
+                      StringRef key, ValueRange args, ArrayRef<int64_t> tied,
+                      int64_t workgroups, BodyBuilder body);
+  Value scratch(OpBuilder &b, Location loc, Type type) {
+    auto t = cast<RankedTensorType>(type);
+    return tensor::EmptyOp::create(b, loc, t.getShape(), t.getElementType());
+  }
+
+  ModuleOp module, kernels;
+  llvm::StringMap<SymbolRefAttr> byKey;
+  llvm::StringMap<unsigned> nameCounts;
+};
+} // namespace
+
+/// A printable key of everything that makes a kernel distinct.
+static std::string kernelKey(StringRef name, ValueRange args,
+                             ArrayRef<int64_t> tied, int64_t workgroups,
+                             Attribute attrs) {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << name << "|" << workgroups << "|";
+  for (Value v : args)
+    os << v.getType() << ",";
+  os << "|";
+  for (int64_t t : tied)
+    os << t << ",";
+  if (attrs)
+    os << "|" << attrs;
+  return key;
+}
+
+Operation *DispatchFormer::dispatch(OpBuilder &b, Location loc, StringRef name,
+                                    StringRef key, ValueRange args,
+                                    ArrayRef<int64_t> tied, int64_t workgroups,
+                                    BodyBuilder body) {
+  MLIRContext *ctx = b.getContext();
+  SymbolRefAttr &ref = byKey[key];
+  if (!ref) {
+    std::string symbol =
+        (name + "_" + std::to_string(nameCounts[name]++)).str();
+    OpBuilder kb = OpBuilder::atBlockEnd(kernels.getBody());
+    SmallVector<Type> inputs, results;
+    for (Value v : args)
+      inputs.push_back(kernelArgType(v.getType()));
+    inputs.push_back(kb.getIndexType());
+    for (int64_t t : tied)
+      results.push_back(args[t].getType());
+    // Kernels are shared by layers: named after themselves, not the first
+    // layer that launched them.
+    Location kloc = NameLoc::get(kb.getStringAttr(symbol));
+    auto func = func::FuncOp::create(kb, kloc, symbol,
+                                     kb.getFunctionType(inputs, results));
+    func.setArgAttr(args.size(), kWorkgroupAttr, kb.getUnitAttr());
+    for (auto [i, t] : llvm::enumerate(tied))
+      func.setResultAttr(i, kTiedAttr, kb.getI64IntegerAttr(t));
+    func->setAttr("liquid.workgroups", kb.getI64IntegerAttr(workgroups));
+    Block *entry = func.addEntryBlock();
+    for (BlockArgument arg : entry->getArguments())
+      arg.setLoc(NameLoc::get(kb.getStringAttr("arg")));
+    entry->getArguments().back().setLoc(
+        NameLoc::get(kb.getStringAttr("workgroup")));
+    kb.setInsertionPointToStart(entry);
+    SmallVector<Value> viewed;
+    for (auto [arg, v] : llvm::zip(entry->getArguments(), args)) {
+      Value a = arg;
+      if (a.getType() != v.getType())
+        a = BitcastOp::create(kb, kloc, v.getType(), a);
+      viewed.push_back(a);
+    }
+    SmallVector<Value> outs =
+        body(kb, kloc, viewed, entry->getArguments().back());
+    func::ReturnOp::create(kb, kloc, outs);
+    ref = SymbolRefAttr::get(kernels.getSymNameAttr(),
+                             {FlatSymbolRefAttr::get(ctx, symbol)});
+  }
+  SmallVector<Type> types;
+  for (int64_t t : tied)
+    types.push_back(args[t].getType());
+  return DispatchOp::create(b, loc, types, ref, workgroups, args, tied);
+}
+
+/// `y = x w^T` split by rows of `w`; replaces `result`.
+void DispatchFormer::formLinear(OpBuilder &b, Location loc, Value x, Value w,
+                                Value result) {
+  auto wType = cast<RankedTensorType>(w.getType());
+  auto yType = cast<RankedTensorType>(result.getType());
+  int64_t rows = wType.getDimSize(0);
+  int64_t r = rowsPerWorkgroup(rows);
+  SmallVector<Value> args = {x, w, scratch(b, loc, yType)};
+  std::string key = kernelKey("linear", args, {2}, rows / r, {});
+  Operation *d = dispatch(
+      b, loc, "linear", key, args, {2}, rows / r,
+      [&](OpBuilder &kb, Location l, ValueRange a, Value wg) {
+        Value row = arith::MulIOp::create(
+            kb, l, wg, arith::ConstantIndexOp::create(kb, l, r));
+        Value slice = sliceRows(kb, l, a[1], row, r);
+        auto partType = RankedTensorType::get({yType.getDimSize(0), r},
+                                              yType.getElementType());
+        Value part = LinearOp::create(kb, l, partType, a[0], slice);
+        return SmallVector<Value>{insertColumns(kb, l, part, a[2], row)};
+      });
+  result.replaceAllUsesWith(d->getResult(0));
+}
+
+/// The SwiGLU block as two launches: `h = silu(x gate^T) * (x up^T)` split
+/// by rows of gate and up, then the down projection split like any linear.
+void DispatchFormer::formFFN(FFNOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto xType = cast<RankedTensorType>(op.getType());
+  int64_t tokens = xType.getDimSize(0);
+  int64_t ffn = cast<RankedTensorType>(op.getGate().getType()).getDimSize(0);
+  auto hType = RankedTensorType::get({tokens, ffn}, b.getF32Type());
+  int64_t r = rowsPerWorkgroup(ffn);
+  SmallVector<Value> args = {op.getInput(), op.getGate(), op.getUp(),
+                             scratch(b, loc, hType)};
+  std::string key = kernelKey("ffn_up", args, {3}, ffn / r, {});
+  Operation *up = dispatch(
+      b, loc, "ffn_up", key, args, {3}, ffn / r,
+      [&](OpBuilder &kb, Location l, ValueRange a, Value wg) {
+        Value row = arith::MulIOp::create(
+            kb, l, wg, arith::ConstantIndexOp::create(kb, l, r));
+        auto partType = RankedTensorType::get({tokens, r}, kb.getF32Type());
+        Value g = LinearOp::create(kb, l, partType, a[0],
+                                   sliceRows(kb, l, a[1], row, r));
+        Value u = LinearOp::create(kb, l, partType, a[0],
+                                   sliceRows(kb, l, a[2], row, r));
+        // silu(g) * u = g / (1 + exp(-g)) * u, as the lowering of liquid.ffn.
+        Value one = arith::ConstantOp::create(
+            kb, l, DenseElementsAttr::get(partType, kb.getF32FloatAttr(1.0f)));
+        Value den = arith::AddFOp::create(
+            kb, l, one,
+            math::ExpOp::create(kb, l, arith::NegFOp::create(kb, l, g)));
+        Value h = arith::MulFOp::create(
+            kb, l, arith::DivFOp::create(kb, l, g, den), u);
+        return SmallVector<Value>{insertColumns(kb, l, h, a[3], row)};
+      });
+  formLinear(b, loc, up->getResult(0), op.getDown(), op.getResult());
+  op.erase();
+}
+
+/// The whole op in one workgroup: its state results update their state
+/// operands in place, every other result gets scratch.
+LogicalResult DispatchFormer::formWhole(Operation *op) {
+  OpBuilder b(op);
+  Location loc = op->getLoc();
+  SmallVector<Value> args(op->getOperands());
+  SmallVector<int64_t> tied;
+  auto recurrent = dyn_cast<RecurrentStateOpInterface>(op);
+  for (OpResult result : op->getResults()) {
+    int64_t dest = -1;
+    if (recurrent)
+      for (auto [in, out] : llvm::zip(recurrent.getStateInputs(),
+                                      recurrent.getStateResults()))
+        if (out == result)
+          dest = llvm::find(op->getOperands(), in) - op->operand_begin();
+    if (dest < 0) {
+      if (!isa<RankedTensorType>(result.getType()))
+        return op->emitOpError("has a result that is not a tensor");
+      args.push_back(scratch(b, loc, result.getType()));
+      dest = args.size() - 1;
+    }
+    tied.push_back(dest);
+  }
+  StringRef name = op->getName().stripDialect();
+  if (isa<arith::AddFOp>(op))
+    name = "add";
+  std::string key =
+      kernelKey(op->getName().getStringRef(), args, tied, 1,
+                DictionaryAttr::get(op->getContext(), op->getAttrs()));
+  unsigned numOperands = op->getNumOperands();
+  Operation *d = dispatch(
+      b, loc, name, key, args, tied, 1,
+      [&](OpBuilder &kb, Location l, ValueRange a, Value) {
+        IRMapping map;
+        map.map(op->getOperands(), a.take_front(numOperands));
+        Operation *clone = kb.clone(*op, map);
+        clone->setLoc(l);
+        return SmallVector<Value>(clone->getResults());
+      });
+  op->replaceAllUsesWith(d->getResults());
+  op->erase();
+  return success();
+}
+
+LogicalResult DispatchFormer::form(func::FuncOp entry) {
+  entry->setAttr("liquid.schedule", UnitAttr::get(entry.getContext()));
+  for (Operation &op :
+       llvm::make_early_inc_range(entry.getBody().front().getOperations())) {
+    if (isa<WeightOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+            func::ReturnOp, arith::ConstantOp>(op))
+      continue;
+    if (auto ffn = dyn_cast<FFNOp>(op)) {
+      formFFN(ffn);
+      continue;
+    }
+    if (auto linear = dyn_cast<LinearOp>(op)) {
+      OpBuilder b(linear);
+      formLinear(b, linear.getLoc(), linear.getInput(), linear.getWeight(),
+                 linear.getResult());
+      linear.erase();
+      continue;
+    }
+    if (isa<LiquidDialect>(op.getDialect()) || isa<arith::AddFOp>(op)) {
+      if (failed(formWhole(&op)))
+        return failure();
+      continue;
+    }
+    return op.emitOpError("cannot be placed in a dispatch");
+  }
+  return success();
+}
+
+namespace {
+struct FormDispatchesPass
+    : liquid::impl::FormDispatchesPassBase<FormDispatchesPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> entries;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal())
+        entries.push_back(func);
+    if (entries.empty())
+      return;
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto kernels = ModuleOp::create(b, module.getLoc(), StringRef("kernels"));
+    DispatchFormer former(module, kernels);
+    for (func::FuncOp entry : entries)
+      if (failed(former.form(entry)))
+        return signalPassFailure();
+  }
+};
+} // namespace

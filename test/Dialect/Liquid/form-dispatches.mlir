@@ -1,0 +1,73 @@
+// RUN: liquid-opt %s --liquid-form-dispatches --split-input-file --verify-diagnostics | FileCheck %s
+
+// Tests that an entry point becomes a host schedule: each linear is
+// launched split by 64-row blocks of its weight into fresh scratch, ops of
+// the same kind and types share one kernel, a state result is written into
+// its state operand, the FFN becomes the gated up projection then a down
+// linear, and reshapes stay in the schedule as views.
+
+liquid.param @w1 : tensor<128x64xf32>
+liquid.param @w2 : tensor<128x64xf32>
+liquid.param @q : tensor<192x64x!liquid.q8_0>
+liquid.param @k : tensor<64x3xf32>
+liquid.param @g : tensor<96x64xf32>
+liquid.param @u : tensor<96x64xf32>
+liquid.param @d : tensor<64x96xf32>
+
+// CHECK-LABEL: func.func @decode(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<1x64xf32>, %[[S:[^:]+]]: tensor<2x64xf32> {liquid.state = "layers.0.conv"})
+// CHECK-SAME: attributes {liquid.schedule}
+// CHECK: %[[W1:.+]] = liquid.weight @w1
+// CHECK: %[[E1:.+]] = tensor.empty() : tensor<1x128xf32>
+// CHECK: %[[Y1:.+]] = liquid.dispatch @kernels::@linear_0[2] (%[[X]], %[[W1]], %[[E1]]) {tied_operands = array<i64: 2>}
+// CHECK: %[[W2:.+]] = liquid.weight @w2
+// CHECK: %[[E2:.+]] = tensor.empty() : tensor<1x128xf32>
+// CHECK: liquid.dispatch @kernels::@linear_0[2] (%[[X]], %[[W2]], %[[E2]])
+// CHECK: liquid.dispatch @kernels::@linear_1[3]
+// CHECK: %[[V:.+]] = tensor.expand_shape %[[Y1]]
+// CHECK: %{{.+}}:2 = liquid.dispatch @kernels::@short_conv_0[1] ({{.+}}, %[[S]], %{{.+}}) {tied_operands = array<i64: 3, 2>}
+// CHECK: %[[H:.+]] = liquid.dispatch @kernels::@ffn_up_0[3]
+// CHECK: liquid.dispatch @kernels::@linear_2[1] (%[[H]],
+func.func @decode(%x: tensor<1x64xf32>,
+                  %s: tensor<2x64xf32> {liquid.state = "layers.0.conv"})
+    -> (tensor<1x64xf32>, tensor<1x2x64xf32>, tensor<2x64xf32> {liquid.state = "layers.0.conv"}) {
+  %w1 = liquid.weight @w1 : tensor<128x64xf32>
+  %y1 = liquid.linear %x, %w1 : tensor<1x64xf32>, tensor<128x64xf32> -> tensor<1x128xf32>
+  %w2 = liquid.weight @w2 : tensor<128x64xf32>
+  %y2 = liquid.linear %x, %w2 : tensor<1x64xf32>, tensor<128x64xf32> -> tensor<1x128xf32>
+  %wq = liquid.weight @q : tensor<192x64x!liquid.q8_0>
+  %y3 = liquid.linear %x, %wq : tensor<1x64xf32>, tensor<192x64x!liquid.q8_0> -> tensor<1x192xf32>
+  %v = tensor.expand_shape %y1 [[0], [1, 2]] output_shape [1, 2, 64] : tensor<1x128xf32> into tensor<1x2x64xf32>
+  %k = liquid.weight @k : tensor<64x3xf32>
+  %c, %s1 = liquid.short_conv %y3, %k, %s : tensor<1x192xf32>, tensor<64x3xf32>, tensor<2x64xf32> -> tensor<1x64xf32>
+  %g = liquid.weight @g : tensor<96x64xf32>
+  %u = liquid.weight @u : tensor<96x64xf32>
+  %d = liquid.weight @d : tensor<64x96xf32>
+  %f = liquid.ffn %c, %g, %u, %d : tensor<1x64xf32>, tensor<96x64xf32>, tensor<96x64xf32>, tensor<64x96xf32>
+  return %f, %v, %s1 : tensor<1x64xf32>, tensor<1x2x64xf32>, tensor<2x64xf32>
+}
+
+// The kernels: the linear reads its workgroup's 64 rows (a quantized weight
+// as bytes) and writes their columns of the destination.
+// CHECK: module @kernels {
+// CHECK: func.func @linear_0(%[[A:.+]]: tensor<1x64xf32>, %[[B:.+]]: tensor<128x64xf32>, %[[C:.+]]: tensor<1x128xf32>, %[[WG:.+]]: index {liquid.workgroup}) -> (tensor<1x128xf32> {liquid.tied = 2 : i64}) attributes {liquid.workgroups = 2 : i64}
+// CHECK: %[[ROW:.+]] = arith.muli %[[WG]], %{{.+}} : index
+// CHECK: %[[SL:.+]] = tensor.extract_slice %[[B]][%[[ROW]], 0] [64, 64] [1, 1]
+// CHECK: %[[P:.+]] = liquid.linear %[[A]], %[[SL]] : tensor<1x64xf32>, tensor<64x64xf32> -> tensor<1x64xf32>
+// CHECK: tensor.insert_slice %[[P]] into %[[C]][0, %[[ROW]]] [1, 64] [1, 1]
+// CHECK: func.func @linear_1(%{{.+}}: tensor<1x64xf32>, %[[QB:.+]]: tensor<192x2x34xi8>,
+// CHECK: %[[QS:.+]] = tensor.extract_slice %[[QB]][%{{.+}}, 0, 0] [64, 2, 34] [1, 1, 1]
+// CHECK: liquid.bitcast %[[QS]] : tensor<64x2x34xi8> to tensor<64x64x!liquid.q8_0>
+// CHECK: func.func @short_conv_0(
+// CHECK-SAME: -> (tensor<1x64xf32> {liquid.tied = 3 : i64}, tensor<2x64xf32> {liquid.tied = 2 : i64})
+// CHECK: func.func @ffn_up_0(
+// CHECK: math.exp
+// CHECK: func.func @linear_2(%{{.+}}: tensor<1x96xf32>, %{{.+}}: tensor<64x96xf32>
+
+// -----
+
+func.func @f(%a: tensor<1x8xf32>, %b: tensor<1x8xf32>) -> tensor<1x16xf32> {
+  // expected-error @+1 {{'tensor.concat' op cannot be placed in a dispatch}}
+  %c = tensor.concat dim(1) %a, %b : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x16xf32>
+  return %c : tensor<1x16xf32>
+}
