@@ -1,11 +1,32 @@
 #!/usr/bin/env bash
 # The main job on an embedded default: install dependencies, build,
-# synthesize a small random-weight LFM2 checkpoint (the `tiny` preset,
-# GGUF), and import it with liquidc, printing its liquid IR.
+# synthesize a small random-weight LFM2 checkpoint (the `tiny` preset, Q8_0
+# GGUF), compile it to a .lqm artifact with liquidc, show what is inside with
+# liquid-inspect, and run it with liquid-run on a fixed prompt: the generated
+# token ids, then the prefill and decode speeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-mkdir -p build/demo
-build/bin/liquid-synth --preset tiny --format gguf --dtype q8_0 --seed 1 -o build/demo/tiny-q8_0.gguf
-build/bin/liquidc build/demo/tiny-q8_0.gguf --compile-to=liquid
+
+bin=build/bin
+out=build/demo
+ckpt=$out/tiny-q8_0.gguf
+art=$out/tiny-q8_0.lqm
+prompt=1,739,585,58,276
+mkdir -p "$out"
+step() { printf '\n== %s\n' "$*"; }
+
+step "synthesize the tiny LFM2 checkpoint (random weights, Q8_0 GGUF): $ckpt"
+"$bin/liquid-synth" --preset tiny --format gguf --dtype q8_0 --seed 1 \
+  -o "$ckpt" --quiet
+
+step "compile it: liquidc $ckpt --max-context=512 -o $art"
+"$bin/liquidc" "$ckpt" --max-context=512 -o "$art"
+
+step "inside the artifact (liquid-inspect $art, excerpt)"
+"$bin/liquid-inspect" "$art" | grep -E \
+  '^  (architecture|hidden size|layers|max context|code|KV cache [^:]*|total per session):|^  weights: .* segments$'
+
+step "run it: liquid-run $art --tokens $prompt -n 16 (generated ids, then speeds)"
+"$bin/liquid-run" "$art" --tokens "$prompt" -n 16

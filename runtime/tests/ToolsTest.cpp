@@ -1,10 +1,12 @@
-//===- ToolsTest.cpp - liquid-run and liquid-inspect on the test model ----===//
+//===- ToolsTest.cpp - The runtime's tools on the test model --------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// Runs the two tools on the test artifact: generated ids, the logits dump,
-// the timing line, inspect's sections, and the error conventions
-// ("tool: error: <file>: <what>: <why>", exit 1, no output file left).
+// Runs liquid-run, liquid-inspect, liquid-bench and liquid-embed-example on
+// the test artifact: generated ids, the logits dump, the timing line,
+// inspect's sections, the bench table, snapshot/restore in the C example,
+// and the error conventions ("tool: error: <file>: <what>: <why>", exit 1,
+// no output file left).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,7 +21,8 @@
 
 using namespace liquid::runtime::test;
 
-#if defined(LQ_TEST_LIQUID_RUN) && defined(LQ_TEST_LIQUID_INSPECT)
+#if defined(LQ_TEST_LIQUID_RUN) && defined(LQ_TEST_LIQUID_INSPECT) &&          \
+    defined(LQ_TEST_LIQUID_BENCH) && defined(LQ_TEST_EMBED_EXAMPLE)
 
 namespace {
 
@@ -156,6 +159,62 @@ TEST(Tools, Inspect) {
   EXPECT_NE(r.out.find("runs here: no: compiled for " + foreignTriple()),
             std::string::npos)
       << r.out;
+}
+
+// Tests liquid-bench's table: one pp and one tg row per thread count, and
+// the context check.
+TEST(Tools, Bench) {
+  std::string art = model(), bench = LQ_TEST_LIQUID_BENCH;
+  Result r = run(bench + " " + art + " -p 8 -n 4 -t 1,2 -r 2");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.err.rfind("liquid-bench: " + art +
+                            ": lfm2 test.gguf, max context 32, prefill chunk "
+                            "4, 2 repetitions\n",
+                        0),
+            0u)
+      << r.err;
+  std::vector<std::string> lines;
+  for (size_t start = 0, end;
+       (end = r.out.find('\n', start)) != std::string::npos; start = end + 1)
+    lines.push_back(r.out.substr(start, end - start));
+  ASSERT_EQ(lines.size(), 6u) << r.out;
+  EXPECT_EQ(lines[0], "| model          |       size | threads |          "
+                      "test |                  t/s |");
+  const char *const rows[] = {
+      "|       1 |           pp8 |", "|       1 |           tg4 |",
+      "|       2 |           pp8 |", "|       2 |           tg4 |"};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(lines[2 + i].rfind("| lfm2 test.gguf |   0.00 MiB ", 0), 0u)
+        << lines[2 + i];
+    EXPECT_NE(lines[2 + i].find(rows[i]), std::string::npos) << lines[2 + i];
+    EXPECT_NE(lines[2 + i].find(" \xC2\xB1 "), std::string::npos)
+        << lines[2 + i];
+  }
+
+  r = run(bench + " " + art + " -p 33 -n 4");
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_EQ(r.err.rfind("liquid-bench: error: " + art +
+                            ": -p 33: more tokens than the artifact's "
+                            "max_context 32",
+                        0),
+            0u)
+      << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+// Tests examples/embed-c: snapshot, greedy decode, restore, same logits.
+TEST(Tools, EmbedExample) {
+  std::string art = model();
+  Result r = run(std::string(LQ_TEST_EMBED_EXAMPLE) + " " + art + " 1,2,3 5");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("\ngenerated: 15,15,15,15,15\n"
+                       "snapshot/restore: identical\n"),
+            std::string::npos)
+      << r.out;
+  r = run(std::string(LQ_TEST_EMBED_EXAMPLE) + " " + art + " 1,2,3 30");
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.err.find("exceed the model's max context 32"), std::string::npos)
+      << r.err;
 }
 
 #endif
