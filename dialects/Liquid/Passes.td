@@ -143,4 +143,43 @@ def EmitKernelABIPass : Pass<"liquid-emit-kernel-abi", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def LowerVectorTransfersPass : Pass<"liquid-lower-vector-transfers", "ModuleOp"> {
+  let summary = "Lower vector transfers on buffers to loads and stores";
+  let description = [{
+    After bufferization: first hoists loop-invariant
+    `transfer_read`/`transfer_write` pairs out of `scf.for` loops (a
+    reduction's accumulator then lives in a register across the loop,
+    carried as an `iter_args` vector); then vector transfers whose
+    permutation map broadcasts
+    (a block's scale read once for all its lanes) become a minor-identity
+    transfer and a `vector.broadcast`; in-bounds transfers of rank 0 or 1
+    become `vector.load`/`vector.store` or `memref.load`/`memref.store`.
+    Higher-rank transfers are left to `convert-vector-to-scf`.
+  }];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def TileAndVectorizePass : Pass<"liquid-tile-and-vectorize", "ModuleOp"> {
+  let summary = "Tile kernels' linalg ops to rows and vectorize them";
+  let description = [{
+    Runs on linalg on tensors. Tiles every linalg op with `scf.for` so that
+    one tile covers its innermost loop (up to 64 iterations, or the largest
+    power of two up to 64 dividing it; every other loop steps by one), then
+    vectorizes each tile with linalg's vectorizer: vector transfers in and
+    out, the body's element-wise math on vectors, and `vector.multi_reduction`
+    for reduction loops (dot products of a linear's rows, RMSNorm's sum of
+    squares). Gathers (`tensor.extract` with computed indices) become vector
+    gathers or contiguous loads. Unit dimensions are then dropped so the code
+    works on 1-D vectors. A tile the vectorizer rejects stays a scalar linalg
+    op, which the later lowering turns into loops.
+  }];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // LIQUID_PASSES_TD

@@ -23,11 +23,14 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -69,10 +72,19 @@ static void addBufferizationPasses(OpPassManager &kernels) {
 static void addLLVMPasses(OpPassManager &kernels) {
   kernels.addPass(mlir::liquid::createCopiesToLinalgPass());
   kernels.addPass(createConvertLinalgToLoopsPass());
+  kernels.addPass(createLoopInvariantCodeMotionPass());
+  kernels.addPass(mlir::liquid::createLowerVectorTransfersPass());
+  // Reductions along the vector lanes: one horizontal (tree) reduction each.
+  kernels.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass(
+      vector::VectorMultiReductionLowering::InnerReduction));
+  kernels.addPass(createConvertVectorToSCFPass());
   kernels.addPass(createLowerAffinePass());
   kernels.addPass(createSCFToControlFlowPass());
   kernels.addPass(memref::createExpandStridedMetadataPass());
   kernels.addPass(createLowerAffinePass()); // Also what expansion produced.
+  ConvertVectorToLLVMPassOptions vector;
+  vector.reassociateFPReductions = true;
+  kernels.addPass(createConvertVectorToLLVMPass(vector));
   kernels.addPass(createFinalizeMemRefToLLVMConversionPass());
   kernels.addPass(createConvertMathToLLVMPass());
   kernels.addPass(createConvertMathToLibmPass());
@@ -97,6 +109,11 @@ void ::liquid::buildPipeline(OpPassManager &pm, ::liquid::Phase phase) {
   OpPassManager &kernels = pm.nest<ModuleOp>();
   addLinalgPasses(kernels);
   if (phase == ::liquid::Phase::Linalg)
+    return;
+  kernels.addPass(mlir::liquid::createTileAndVectorizePass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  if (phase == ::liquid::Phase::Vector)
     return;
   addBufferizationPasses(kernels);
   addLLVMPasses(kernels); // Phase::LLVM and Phase::Artifact.

@@ -52,6 +52,8 @@ cl::opt<Phase> compileTo(
                           "host schedules launching kernels (still liquid)"),
                clEnumValN(Phase::Linalg, "linalg",
                           "the kernels in linalg on tensors"),
+               clEnumValN(Phase::Vector, "vector",
+                          "the kernels tiled and vectorized"),
                clEnumValN(Phase::LLVM, "llvm",
                           "the LLVM dialect with the kernel entry points"),
                clEnumValN(Phase::Artifact, "artifact",
@@ -128,7 +130,7 @@ int main(int argc, char **argv) {
       argc, argv,
       "Liquid compiler\n\n"
       "  liquidc CKPT -o model.lqm [--cpu=CPU] [--max-context=N]\n"
-      "  liquidc CKPT --compile-to=liquid|dispatches|linalg|llvm [-o FILE]\n\n"
+      "  liquidc CKPT --compile-to=liquid|dispatches|linalg|vector|llvm [-o FILE]\n\n"
       "CKPT is a Hugging Face directory or a GGUF file (lfm2, lfm2moe). MLIR's\n"
       "printing options (--mlir-print-ir-after=<pass>, --mlir-print-debuginfo,\n"
       "...) apply too; --help-hidden lists them.\n");

@@ -25,6 +25,8 @@ enum class Phase {
   Dispatches,
   /// The kernels in linalg on tensors.
   Linalg,
+  /// The kernels tiled and vectorized: scf.for over vector ops on tensors.
+  Vector,
   /// The kernels in the LLVM dialect: over caller-owned buffers (weights,
   /// state, scratch, tokens, logits), bufferized, lowered to loops and then
   /// to LLVM, with the C entry points of the kernel ABI (artifact.fbs).

@@ -50,13 +50,6 @@ bool lowering::isLowerable(Value weight) {
 }
 
 /// The byte holding element `j` of a block (after the 2 scale bytes).
-static AffineExpr valueByte(const BlockLayout &l, AffineExpr j) {
-  if (l.bits == 8)
-    return j + 2;
-  return l.splitHalves ? j % (l.block / 2) + 2 : j.floorDiv(2) + 2;
-}
-
-/// The f16 scale of a block from its two little-endian bytes, as f32.
 static Value decodeScale(OpBuilder &b, Location loc, Value lo, Value hi) {
   Type i16 = b.getI16Type();
   Value l16 = arith::ExtUIOp::create(b, loc, i16, lo);
@@ -68,23 +61,13 @@ static Value decodeScale(OpBuilder &b, Location loc, Value lo, Value hi) {
   return toF32(b, loc, half);
 }
 
-/// The signed integer value of element `j` (an index) stored in `byte`.
-static Value decodeValue(OpBuilder &b, Location loc, const BlockLayout &l,
-                         Value byte, Value j) {
-  Type i8 = b.getI8Type();
-  if (l.bits == 8)
-    return arith::SIToFPOp::create(b, loc, b.getF32Type(), byte);
+/// A nibble of `byte` as a signed value (see decodeValue): the low one when
+/// `low` is true.
+static Value decodeNibble(OpBuilder &b, Location loc, const BlockLayout &l,
+                          Value byte, Value low) {
   auto c8 = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, v));
+    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(b.getI8Type(), v));
   };
-  auto cIdx = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
-  // Low nibble for the first half (Q4_0) or even elements, high otherwise.
-  Value low = l.splitHalves
-                  ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, j,
-                                          cIdx(l.block / 2))
-                  : arith::CmpIOp::create(
-                        b, loc, arith::CmpIPredicate::eq,
-                        arith::RemUIOp::create(b, loc, j, cIdx(2)), cIdx(0));
   Value nibble = arith::SelectOp::create(
       b, loc, low, arith::AndIOp::create(b, loc, byte, c8(15)),
       arith::ShRUIOp::create(b, loc, byte, c8(4)));
@@ -96,35 +79,75 @@ static Value decodeValue(OpBuilder &b, Location loc, const BlockLayout &l,
   return arith::SIToFPOp::create(b, loc, b.getF32Type(), value);
 }
 
-/// `result[..., n] = sum_k x[..., k] * dequant(w)[n, k]` over loops
-/// (d_0 .. d_{r-2}, n, kb, j) with k = kb * block + j, reading the scale and
-/// value bytes of the weight's byte view in place.
+/// The signed integer value of element `j` (an index) stored in `byte`.
+static Value decodeValue(OpBuilder &b, Location loc, const BlockLayout &l,
+                         Value byte, Value j) {
+  if (l.bits == 8)
+    return arith::SIToFPOp::create(b, loc, b.getF32Type(), byte);
+  auto cIdx = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  // Low nibble for the first half (Q4_0) or even elements, high otherwise.
+  Value low = l.splitHalves
+                  ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, j,
+                                          cIdx(l.block / 2))
+                  : arith::CmpIOp::create(
+                        b, loc, arith::CmpIPredicate::eq,
+                        arith::RemUIOp::create(b, loc, j, cIdx(2)), cIdx(0));
+  return decodeNibble(b, loc, l, byte, low);
+}
+
+/// Bytes [from, from + count) of every block of a weight's byte view
+/// [N, blocks, bytes]; rank-reduced to [N, blocks] when `count` is 1.
+static Value blockBytes(OpBuilder &b, Location loc, Value bytes, int64_t from,
+                        int64_t count) {
+  auto type = cast<RankedTensorType>(bytes.getType());
+  SmallVector<int64_t> shape = {type.getDimSize(0), type.getDimSize(1)};
+  if (count > 1)
+    shape.push_back(count);
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                       b.getIndexAttr(from)};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(type.getDimSize(0)),
+                                     b.getIndexAttr(type.getDimSize(1)),
+                                     b.getIndexAttr(count)};
+  SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), bytes,
+      offsets, sizes, strides);
+}
+
+/// `result[..., n] = sum_k x[..., k] * dequant(w)[n, k]`. Every operand is
+/// read through a plain projection of the loops, so the vectorizer can load
+/// a block's values as one vector: x is viewed as [..., blocks, p, q], the
+/// weight as its scale bytes [N, blocks] and value bytes [N, blocks, vb].
+/// 8-bit: p = 1 (a unit loop) and q = block, value byte q. Q4_0: p = 2
+/// halves, q = 16, value byte q, the low nibble for p = 0. Other 4-bit:
+/// p = block / 2 bytes, q = 2 nibbles (low first), value byte p.
 static Value buildQuantizedLinear(OpBuilder &b, Location loc, Value x,
                                   Value w, RankedTensorType resultType) {
   MLIRContext *ctx = b.getContext();
   auto wType = cast<RankedTensorType>(w.getType());
   BlockLayout l = *blockLayout(wType.getElementType());
   Value bytes = BitcastOp::create(b, loc, BitcastOp::getByteType(wType), w);
+  int64_t valueBytes = l.bits == 8 ? l.block : l.block / 2;
+  int64_t p = l.bits == 8 ? 1 : (l.splitHalves ? 2 : l.block / 2);
+  int64_t q = l.block / p;
 
-  // Split x's innermost dimension into [blocks, block] so every loop is a
-  // plain dimension of some operand (linalg infers loop bounds from them).
-  int64_t rank = resultType.getRank(), loops = rank + 2;
+  int64_t rank = resultType.getRank(), loops = rank + 3;
   auto xType = cast<RankedTensorType>(x.getType());
   SmallVector<int64_t> blockedShape(xType.getShape());
   blockedShape.back() /= l.block;
-  blockedShape.push_back(l.block);
+  blockedShape.append({p, q});
   SmallVector<OpFoldResult> blockedSizes;
   for (int64_t i = 0; i < rank - 1; ++i)
     blockedSizes.push_back(
         xType.isDynamicDim(i)
             ? OpFoldResult(tensor::DimOp::create(b, loc, x, i).getResult())
             : OpFoldResult(b.getIndexAttr(xType.getDimSize(i))));
-  blockedSizes.push_back(b.getIndexAttr(blockedShape[rank - 1]));
-  blockedSizes.push_back(b.getIndexAttr(l.block));
+  for (int64_t d : ArrayRef<int64_t>(blockedShape).take_back(3))
+    blockedSizes.push_back(b.getIndexAttr(d));
   SmallVector<ReassociationIndices> groups;
   for (int64_t i = 0; i < rank - 1; ++i)
     groups.push_back({i});
-  groups.push_back({rank - 1, rank});
+  groups.push_back({rank - 1, rank, rank + 1});
   Value blocked = tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get(blockedShape, xType.getElementType()), x,
       groups, blockedSizes);
@@ -134,31 +157,45 @@ static Value buildQuantizedLinear(OpBuilder &b, Location loc, Value x,
     lead.push_back(getAffineDimExpr(i, ctx));
   AffineExpr n = getAffineDimExpr(rank - 1, ctx);
   AffineExpr kb = getAffineDimExpr(rank, ctx);
-  AffineExpr j = getAffineDimExpr(rank + 1, ctx);
+  AffineExpr pe = getAffineDimExpr(rank + 1, ctx);
+  AffineExpr qe = getAffineDimExpr(rank + 2, ctx);
   auto withLead = [&](ArrayRef<AffineExpr> tail) {
     SmallVector<AffineExpr> exprs = lead;
     exprs.append(tail.begin(), tail.end());
     return AffineMap::get(loops, 0, exprs, ctx);
   };
-  auto byteAt = [&](AffineExpr offset) {
-    return AffineMap::get(loops, 0, {n, kb, offset}, ctx);
-  };
+  AffineExpr valueByte = (l.bits == 4 && !l.splitHalves) ? pe : qe;
   SmallVector<AffineMap> maps = {
-      withLead({kb, j}), byteAt(getAffineConstantExpr(0, ctx)),
-      byteAt(getAffineConstantExpr(1, ctx)), byteAt(valueByte(l, j)),
-      withLead({n})};
+      withLead({kb, pe, qe}), AffineMap::get(loops, 0, {n, kb}, ctx),
+      AffineMap::get(loops, 0, {n, kb}, ctx),
+      AffineMap::get(loops, 0, {n, kb, valueByte}, ctx), withLead({n})};
   SmallVector<utils::IteratorType> iterators(loops,
                                              utils::IteratorType::parallel);
-  iterators[rank] = iterators[rank + 1] = utils::IteratorType::reduction;
+  for (int64_t i = rank; i < loops; ++i)
+    iterators[i] = utils::IteratorType::reduction;
   Value init = zeroTensor(b, loc, resultType, x, iota(rank));
+  Value lo = blockBytes(b, loc, bytes, 0, 1);
+  Value hi = blockBytes(b, loc, bytes, 1, 1);
+  Value values = blockBytes(b, loc, bytes, 2, valueBytes);
   return linalg::GenericOp::create(
-             b, loc, resultType, ValueRange{blocked, bytes, bytes, bytes}, init,
+             b, loc, resultType, ValueRange{blocked, lo, hi, values}, init,
              maps, iterators,
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                Value scale = decodeScale(nb, nl, args[1], args[2]);
-               Value jIdx = linalg::IndexOp::create(nb, nl, rank + 1);
-               Value q = decodeValue(nb, nl, l, args[3], jIdx);
-               Value weight = arith::MulFOp::create(nb, nl, scale, q);
+               Value qv;
+               if (l.bits == 8) {
+                 qv = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), args[3]);
+               } else {
+                 // Low nibble for the first half (Q4_0) or the first of a
+                 // byte's two elements.
+                 Value which = linalg::IndexOp::create(
+                     nb, nl, l.splitHalves ? rank + 1 : rank + 2);
+                 Value low = arith::CmpIOp::create(
+                     nb, nl, arith::CmpIPredicate::eq, which,
+                     arith::ConstantIndexOp::create(nb, nl, 0));
+                 qv = decodeNibble(nb, nl, l, args[3], low);
+               }
+               Value weight = arith::MulFOp::create(nb, nl, scale, qv);
                Value prod = arith::MulFOp::create(nb, nl, args[0], weight);
                linalg::YieldOp::create(
                    nb, nl, {arith::AddFOp::create(nb, nl, args[4], prod)});

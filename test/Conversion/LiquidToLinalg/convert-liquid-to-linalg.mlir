@@ -98,19 +98,22 @@ func.func @rope(%q: tensor<?x2x8xf32>, %pos: index) -> tensor<?x2x8xf32> {
 
 // -----
 
-// Tests a Q8_0 linear layer: x is viewed as [T, blocks, 32], the weight's
-// byte view is read in place, the f16 scale from bytes 0 and 1 of each block,
-// the value from byte 2 + j.
-// CHECK-DAG: #[[XM:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
-// CHECK-DAG: #[[LO:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, 0)>
-// CHECK-DAG: #[[HI:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, 1)>
-// CHECK-DAG: #[[Q:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3 + 2)>
-// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// Tests a Q8_0 linear layer: x is viewed as [T, blocks, 1, 32], the
+// weight's byte view is sliced in place into the scale bytes 0 and 1 of each
+// block and its 32 value bytes, each read through a plain projection of the
+// loops (so a block's values load as one vector).
+// CHECK-DAG: #[[XM:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3, d4)>
+// CHECK-DAG: #[[S:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2)>
+// CHECK-DAG: #[[Q:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d4)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1)>
 // CHECK-LABEL: func.func @linear_q8_0(
 // CHECK-SAME: %[[X:.+]]: tensor<?x64xf32>, %[[W:.+]]: tensor<16x64x!liquid.q8_0>)
 // CHECK: %[[B:.+]] = liquid.bitcast %[[W]] : tensor<16x64x!liquid.q8_0> to tensor<16x2x34xi8>
-// CHECK: %[[XB:.+]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2]] output_shape [%{{.+}}, 2, 32] : tensor<?x64xf32> into tensor<?x2x32xf32>
-// CHECK: linalg.generic {indexing_maps = [#[[XM]], #[[LO]], #[[HI]], #[[Q]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[XB]], %[[B]], %[[B]], %[[B]] :
+// CHECK: %[[XB:.+]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2, 3]] output_shape [%{{.+}}, 2, 1, 32] : tensor<?x64xf32> into tensor<?x2x1x32xf32>
+// CHECK: %[[LO:.+]] = tensor.extract_slice %[[B]][0, 0, 0] [16, 2, 1] [1, 1, 1] : tensor<16x2x34xi8> to tensor<16x2xi8>
+// CHECK: %[[HI:.+]] = tensor.extract_slice %[[B]][0, 0, 1] [16, 2, 1] [1, 1, 1] : tensor<16x2x34xi8> to tensor<16x2xi8>
+// CHECK: %[[V:.+]] = tensor.extract_slice %[[B]][0, 0, 2] [16, 2, 32] [1, 1, 1] : tensor<16x2x34xi8> to tensor<16x2x32xi8>
+// CHECK: linalg.generic {indexing_maps = [#[[XM]], #[[S]], #[[S]], #[[Q]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[XB]], %[[LO]], %[[HI]], %[[V]] :
 // CHECK: arith.bitcast %{{.+}} : i16 to f16
 // CHECK: arith.sitofp %{{.+}} : i8 to f32
 func.func @linear_q8_0(%x: tensor<?x64xf32>, %w: tensor<16x64x!liquid.q8_0>) -> tensor<?x16xf32> {
@@ -120,11 +123,15 @@ func.func @linear_q8_0(%x: tensor<?x64xf32>, %w: tensor<16x64x!liquid.q8_0>) -> 
 
 // -----
 
-// Tests Q4_0: element j of a block is a nibble of byte 2 + j mod 16.
-// CHECK-DAG: #[[Q4:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3 mod 16 + 2)>
+// Tests Q4_0: x is viewed as [T, blocks, 2, 16]; element (h, i) of a
+// block is the low (h = 0) or high nibble of value byte i.
+// CHECK-DAG: #[[Q4:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d4)>
 // CHECK-LABEL: func.func @linear_q4_0(
 // CHECK: liquid.bitcast %{{.+}} : tensor<16x64x!liquid.q4_0> to tensor<16x2x18xi8>
+// CHECK: tensor.expand_shape {{.+}} into tensor<?x2x2x16xf32>
+// CHECK: tensor.extract_slice {{.+}}[0, 0, 2] [16, 2, 16] [1, 1, 1] : tensor<16x2x18xi8> to tensor<16x2x16xi8>
 // CHECK: linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}, #{{.+}}, #[[Q4]], #{{.+}}]
+// CHECK: linalg.index 3 : index
 // CHECK: arith.shrui
 // CHECK: arith.subi
 func.func @linear_q4_0(%x: tensor<?x64xf32>, %w: tensor<16x64x!liquid.q4_0>) -> tensor<?x16xf32> {
