@@ -69,7 +69,10 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
     workgroups by rows of its weight (64 rows a workgroup where the rows
     allow), and `liquid.ffn` becomes two launches: the gated up projection
     split by rows of `gate`/`up`, then the down projection split like any
-    linear. Other ops run as one workgroup. State results are written into
+    linear. `liquid.moe_experts` becomes one launch with a workgroup per
+    routing slot, each reading only the experts its tokens selected (a
+    dynamic slice of the stacked weights), then a launch summing the slots.
+    Other ops run as one workgroup. State results are written into
     their state operands (in place); other results into fresh scratch.
 
     A kernel takes the dispatch operands in order (a block-quantized weight
@@ -79,6 +82,7 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

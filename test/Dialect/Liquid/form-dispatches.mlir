@@ -66,6 +66,36 @@ func.func @decode(%x: tensor<1x64xf32>,
 
 // -----
 
+// Tests that routed experts become one launch per routing slot, reading
+// each token's selected expert by a dynamic slice of the stacked weights,
+// then a launch summing the slots.
+// CHECK-LABEL: func.func @experts(
+// CHECK: %[[P:.+]] = liquid.dispatch @kernels::@moe_slot_0[2] ({{.+}}) {tied_operands = array<i64: 6>}
+// CHECK-SAME: -> tensor<2x3x16xf32>
+// CHECK: liquid.dispatch @kernels::@moe_combine_0[1] (%[[P]], %{{.+}}) {tied_operands = array<i64: 1>}
+// CHECK: func.func @moe_slot_0(
+// CHECK-SAME: %[[WG:[^:]+]]: index {liquid.workgroup})
+// CHECK: scf.for %[[T:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK: %[[ID:.+]] = tensor.extract %{{.+}}[%[[T]], %[[WG]]] : tensor<3x2xi32>
+// CHECK: %[[E:.+]] = arith.index_cast %[[ID]] : i32 to index
+// CHECK: tensor.extract_slice %{{.+}}[%[[E]], 0, 0] [1, 8, 16] [1, 1, 1] : tensor<4x8x16xf32> to tensor<8x16xf32>
+// CHECK: liquid.linear
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%[[WG]], %[[T]], 0] [1, 1, 16]
+// CHECK: func.func @moe_combine_0(
+// CHECK: arith.addf
+liquid.param @eg : tensor<4x8x16xf32>
+liquid.param @eu : tensor<4x8x16xf32>
+liquid.param @ed : tensor<4x16x8xf32>
+func.func @experts(%x: tensor<3x16xf32>, %ids: tensor<3x2xi32>, %w: tensor<3x2xf32>) -> tensor<3x16xf32> {
+  %g = liquid.weight @eg : tensor<4x8x16xf32>
+  %u = liquid.weight @eu : tensor<4x8x16xf32>
+  %d = liquid.weight @ed : tensor<4x16x8xf32>
+  %y = liquid.moe_experts %x, %ids, %w, %g, %u, %d : tensor<3x16xf32>, tensor<3x2xi32>, tensor<3x2xf32>, tensor<4x8x16xf32>, tensor<4x8x16xf32>, tensor<4x16x8xf32>
+  return %y : tensor<3x16xf32>
+}
+
+// -----
+
 func.func @f(%a: tensor<1x8xf32>, %b: tensor<1x8xf32>) -> tensor<1x16xf32> {
   // expected-error @+1 {{'tensor.concat' op cannot be placed in a dispatch}}
   %c = tensor.concat dim(1) %a, %b : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x16xf32>

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -77,6 +78,33 @@ static Value sliceRows(OpBuilder &b, Location loc, Value w, Value row,
   return BitcastOp::create(b, loc, viewType, slice);
 }
 
+/// Expert `e` (an index) of stacked expert weights [E, rows, cols]: its
+/// [rows, cols] matrix; a quantized stack is sliced as bytes and viewed back.
+static Value sliceExpert(OpBuilder &b, Location loc, Value w, Value e) {
+  Value source = w;
+  if (auto view = w.getDefiningOp<BitcastOp>())
+    source = view.getSource();
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1)},
+                            strides(type.getRank(), b.getIndexAttr(1));
+  offsets[0] = e;
+  for (int64_t d : type.getShape().drop_front())
+    sizes.push_back(b.getIndexAttr(d));
+  auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
+                                         type.getElementType());
+  Value slice = tensor::ExtractSliceOp::create(b, loc, sliceType, source,
+                                               offsets, sizes, strides);
+  if (source == w)
+    return slice;
+  auto wType = cast<RankedTensorType>(w.getType());
+  return BitcastOp::create(
+      b, loc,
+      RankedTensorType::get(wType.getShape().drop_front(),
+                            wType.getElementType()),
+      slice);
+}
+
 /// `part` [T, r] written into columns [col, col + r) of `dest` [T, N].
 static Value insertColumns(OpBuilder &b, Location loc, Value part, Value dest,
                            Value col) {
@@ -107,6 +135,7 @@ private:
   LogicalResult formWhole(Operation *op);
   void formLinear(OpBuilder &b, Location loc, Value x, Value w, Value result);
   void formFFN(FFNOp op);
+  void formExperts(MoEExpertsOp op);
 
   /// Emits `liquid.dispatch` of the kernel `key` (built by `body` the first
   /// time) over `args`, whose `tied` ones receive the results.
@@ -251,6 +280,107 @@ void DispatchFormer::formFFN(FFNOp op) {
   op.erase();
 }
 
+/// The routed experts as two launches. `moe_slot` runs one workgroup per
+/// routing slot r: for every token t it reads expert ids[t, r]'s matrices
+/// only (by a dynamic slice of the stacked weights), computes that expert's
+/// SwiGLU of x[t] and writes w[t, r] times it into partial[r, t]. Then
+/// `moe_combine` sums the slots: y[t] = sum_r partial[r, t], in slot order.
+void DispatchFormer::formExperts(MoEExpertsOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto xType = cast<RankedTensorType>(op.getInput().getType());
+  int64_t tokens = xType.getDimSize(0), hidden = xType.getDimSize(1);
+  int64_t slots =
+      cast<RankedTensorType>(op.getExpertIds().getType()).getDimSize(1);
+  int64_t ffn = cast<RankedTensorType>(op.getGate().getType()).getDimSize(1);
+  auto partialType =
+      RankedTensorType::get({slots, tokens, hidden}, b.getF32Type());
+  SmallVector<Value> args = {op.getInput(), op.getExpertIds(),
+                             op.getExpertWeights(), op.getGate(),
+                             op.getUp(), op.getDown(),
+                             scratch(b, loc, partialType)};
+  std::string key = kernelKey("moe_slot", args, {6}, slots, {});
+  Operation *slot = dispatch(
+      b, loc, "moe_slot", key, args, {6}, slots,
+      [&](OpBuilder &kb, Location l, ValueRange a, Value r) {
+        auto row = [&](int64_t n) {
+          return RankedTensorType::get({1, n}, kb.getF32Type());
+        };
+        Value c0 = arith::ConstantIndexOp::create(kb, l, 0);
+        Value c1 = arith::ConstantIndexOp::create(kb, l, 1);
+        Value cT = arith::ConstantIndexOp::create(kb, l, tokens);
+        auto loop = scf::ForOp::create(kb, l, c0, cT, c1, ValueRange{a[6]});
+        OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+        Value t = loop.getInductionVar();
+        Value partial = loop.getRegionIterArg(0);
+        Value id = tensor::ExtractOp::create(lb, l, a[1], ValueRange{t, r});
+        Value e = arith::IndexCastOp::create(lb, l, lb.getIndexType(), id);
+        Value weight =
+            tensor::ExtractOp::create(lb, l, a[2], ValueRange{t, r});
+        SmallVector<OpFoldResult> rowOffsets = {t, lb.getIndexAttr(0)};
+        SmallVector<OpFoldResult> rowSizes = {lb.getIndexAttr(1),
+                                              lb.getIndexAttr(hidden)};
+        SmallVector<OpFoldResult> ones(2, lb.getIndexAttr(1));
+        Value xt = tensor::ExtractSliceOp::create(lb, l, a[0], rowOffsets,
+                                                  rowSizes, ones);
+        Value g = LinearOp::create(lb, l, row(ffn), xt,
+                                   sliceExpert(lb, l, a[3], e));
+        Value u = LinearOp::create(lb, l, row(ffn), xt,
+                                   sliceExpert(lb, l, a[4], e));
+        // silu(g) * u = g * (1 / (1 + exp(-g))) * u, as the lowering of
+        // liquid.moe_experts.
+        auto splat = [&](Type type, Value v) {
+          return tensor::SplatOp::create(lb, l, type, v);
+        };
+        Value one = splat(row(ffn), arith::ConstantOp::create(
+                                        lb, l, lb.getF32FloatAttr(1.0f)));
+        Value sigmoid = arith::DivFOp::create(
+            lb, l, one,
+            arith::AddFOp::create(
+                lb, l, one,
+                math::ExpOp::create(lb, l, arith::NegFOp::create(lb, l, g))));
+        Value h = arith::MulFOp::create(
+            lb, l, arith::MulFOp::create(lb, l, g, sigmoid), u);
+        Value y = LinearOp::create(lb, l, row(hidden), h,
+                                   sliceExpert(lb, l, a[5], e));
+        Value scaled =
+            arith::MulFOp::create(lb, l, y, splat(row(hidden), weight));
+        SmallVector<OpFoldResult> offsets = {r, t, lb.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes = {lb.getIndexAttr(1),
+                                           lb.getIndexAttr(1),
+                                           lb.getIndexAttr(hidden)};
+        SmallVector<OpFoldResult> strides(3, lb.getIndexAttr(1));
+        Value next = tensor::InsertSliceOp::create(lb, l, scaled, partial,
+                                                   offsets, sizes, strides);
+        scf::YieldOp::create(lb, l, next);
+        return SmallVector<Value>{loop.getResult(0)};
+      });
+
+  SmallVector<Value> sumArgs = {slot->getResult(0), scratch(b, loc, xType)};
+  std::string sumKey = kernelKey("moe_combine", sumArgs, {1}, 1, {});
+  Operation *sum = dispatch(
+      b, loc, "moe_combine", sumKey, sumArgs, {1}, 1,
+      [&](OpBuilder &kb, Location l, ValueRange a, Value) {
+        Value acc;
+        for (int64_t r = 0; r < slots; ++r) {
+          SmallVector<OpFoldResult> offsets = {kb.getIndexAttr(r),
+                                               kb.getIndexAttr(0),
+                                               kb.getIndexAttr(0)};
+          SmallVector<OpFoldResult> sizes = {kb.getIndexAttr(1),
+                                             kb.getIndexAttr(tokens),
+                                             kb.getIndexAttr(hidden)};
+          SmallVector<OpFoldResult> strides(3, kb.getIndexAttr(1));
+          Value part = tensor::ExtractSliceOp::create(
+              kb, l, xType, a[0], offsets, sizes, strides);
+          acc = acc ? arith::AddFOp::create(kb, l, acc, part).getResult()
+                    : part;
+        }
+        return SmallVector<Value>{acc};
+      });
+  op.getResult().replaceAllUsesWith(sum->getResult(0));
+  op.erase();
+}
+
 /// The whole op in one workgroup: its state results update their state
 /// operands in place, every other result gets scratch.
 LogicalResult DispatchFormer::formWhole(Operation *op) {
@@ -304,6 +434,10 @@ LogicalResult DispatchFormer::form(func::FuncOp entry) {
       continue;
     if (auto ffn = dyn_cast<FFNOp>(op)) {
       formFFN(ffn);
+      continue;
+    }
+    if (auto experts = dyn_cast<MoEExpertsOp>(op)) {
+      formExperts(experts);
       continue;
     }
     if (auto linear = dyn_cast<LinearOp>(op)) {
