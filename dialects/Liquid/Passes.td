@@ -70,8 +70,9 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
     allow), and `liquid.ffn` becomes two launches: the gated up projection
     split by rows of `gate`/`up`, then the down projection split like any
     linear. `liquid.moe_experts` becomes one launch with a workgroup per
-    routing slot, each reading only the experts its tokens selected (a
-    dynamic slice of the stacked weights), then a launch summing the slots.
+    expert, which computes every (token, slot) pair routed to it (tokens
+    grouped by expert; an expert no token chose is not read), then a launch
+    summing the slots.
     Other ops run as one workgroup. State results are written into
     their state operands (in place); other results into fresh scratch.
 

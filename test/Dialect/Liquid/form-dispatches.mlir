@@ -66,21 +66,24 @@ func.func @decode(%x: tensor<1x64xf32>,
 
 // -----
 
-// Tests that routed experts become one launch per routing slot, reading
-// each token's selected expert by a dynamic slice of the stacked weights,
-// then a launch summing the slots.
+// Tests that routed experts become one launch with a workgroup per expert,
+// which slices its own matrices out of the stacked weights and computes the
+// (token, slot) pairs routed to it, then a launch summing the slots.
 // CHECK-LABEL: func.func @experts(
-// CHECK: %[[P:.+]] = liquid.dispatch @kernels::@moe_slot_0[2] ({{.+}}) {tied_operands = array<i64: 6>}
+// CHECK: %[[P:.+]] = liquid.dispatch @kernels::@moe_expert_0[4] ({{.+}}) {tied_operands = array<i64: 6>}
 // CHECK-SAME: -> tensor<2x3x16xf32>
 // CHECK: liquid.dispatch @kernels::@moe_combine_0[1] (%[[P]], %{{.+}}) {tied_operands = array<i64: 1>}
-// CHECK: func.func @moe_slot_0(
+// CHECK: func.func @moe_expert_0(
 // CHECK-SAME: %[[WG:[^:]+]]: index {liquid.workgroup})
+// CHECK: tensor.extract_slice %{{.+}}[%[[WG]], 0, 0] [1, 8, 16] [1, 1, 1] : tensor<4x8x16xf32> to tensor<8x16xf32>
 // CHECK: scf.for %[[T:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
-// CHECK: %[[ID:.+]] = tensor.extract %{{.+}}[%[[T]], %[[WG]]] : tensor<3x2xi32>
+// CHECK: scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK: %[[ID:.+]] = tensor.extract %{{.+}}[%[[T]], %[[R]]] : tensor<3x2xi32>
 // CHECK: %[[E:.+]] = arith.index_cast %[[ID]] : i32 to index
-// CHECK: tensor.extract_slice %{{.+}}[%[[E]], 0, 0] [1, 8, 16] [1, 1, 1] : tensor<4x8x16xf32> to tensor<8x16xf32>
+// CHECK: %[[HIT:.+]] = arith.cmpi eq, %[[WG]], %[[E]] : index
+// CHECK: scf.if %[[HIT]]
 // CHECK: liquid.linear
-// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%[[WG]], %[[T]], 0] [1, 1, 16]
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%[[R]], %[[T]], 0] [1, 1, 16]
 // CHECK: func.func @moe_combine_0(
 // CHECK: arith.addf
 liquid.param @eg : tensor<4x8x16xf32>

@@ -280,11 +280,13 @@ void DispatchFormer::formFFN(FFNOp op) {
   op.erase();
 }
 
-/// The routed experts as two launches. `moe_slot` runs one workgroup per
-/// routing slot r: for every token t it reads expert ids[t, r]'s matrices
-/// only (by a dynamic slice of the stacked weights), computes that expert's
-/// SwiGLU of x[t] and writes w[t, r] times it into partial[r, t]. Then
-/// `moe_combine` sums the slots: y[t] = sum_r partial[r, t], in slot order.
+/// The routed experts as two launches. `moe_expert` runs one workgroup per
+/// expert e: it walks the chunk's (token, slot) pairs in order and, for
+/// each routed to e, computes e's SwiGLU of x[t] and writes w[t, r] times it
+/// into partial[r, t]. Tokens are so grouped by expert: an expert's matrices
+/// are sliced once per workgroup and read only if some token selected it
+/// (in decode, k of E). Then `moe_combine` sums the slots in order:
+/// y[t] = sum_r partial[r, t].
 void DispatchFormer::formExperts(MoEExpertsOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -292,68 +294,85 @@ void DispatchFormer::formExperts(MoEExpertsOp op) {
   int64_t tokens = xType.getDimSize(0), hidden = xType.getDimSize(1);
   int64_t slots =
       cast<RankedTensorType>(op.getExpertIds().getType()).getDimSize(1);
-  int64_t ffn = cast<RankedTensorType>(op.getGate().getType()).getDimSize(1);
+  auto gateType = cast<RankedTensorType>(op.getGate().getType());
+  int64_t experts = gateType.getDimSize(0), ffn = gateType.getDimSize(1);
   auto partialType =
       RankedTensorType::get({slots, tokens, hidden}, b.getF32Type());
   SmallVector<Value> args = {op.getInput(), op.getExpertIds(),
                              op.getExpertWeights(), op.getGate(),
                              op.getUp(), op.getDown(),
                              scratch(b, loc, partialType)};
-  std::string key = kernelKey("moe_slot", args, {6}, slots, {});
+  std::string key = kernelKey("moe_expert", args, {6}, experts, {});
   Operation *slot = dispatch(
-      b, loc, "moe_slot", key, args, {6}, slots,
-      [&](OpBuilder &kb, Location l, ValueRange a, Value r) {
+      b, loc, "moe_expert", key, args, {6}, experts,
+      [&](OpBuilder &kb, Location l, ValueRange a, Value e) {
         auto row = [&](int64_t n) {
           return RankedTensorType::get({1, n}, kb.getF32Type());
         };
+        Value gate = sliceExpert(kb, l, a[3], e);
+        Value up = sliceExpert(kb, l, a[4], e);
+        Value down = sliceExpert(kb, l, a[5], e);
         Value c0 = arith::ConstantIndexOp::create(kb, l, 0);
         Value c1 = arith::ConstantIndexOp::create(kb, l, 1);
-        Value cT = arith::ConstantIndexOp::create(kb, l, tokens);
-        auto loop = scf::ForOp::create(kb, l, c0, cT, c1, ValueRange{a[6]});
-        OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
-        Value t = loop.getInductionVar();
-        Value partial = loop.getRegionIterArg(0);
+        auto tLoop = scf::ForOp::create(
+            kb, l, c0, arith::ConstantIndexOp::create(kb, l, tokens), c1,
+            ValueRange{a[6]});
+        OpBuilder tb = OpBuilder::atBlockBegin(tLoop.getBody());
+        Value t = tLoop.getInductionVar();
+        auto rLoop = scf::ForOp::create(
+            tb, l, c0, arith::ConstantIndexOp::create(tb, l, slots), c1,
+            ValueRange{tLoop.getRegionIterArg(0)});
+        scf::YieldOp::create(tb, l, rLoop.getResult(0));
+        OpBuilder lb = OpBuilder::atBlockBegin(rLoop.getBody());
+        Value r = rLoop.getInductionVar();
+        Value partial = rLoop.getRegionIterArg(0);
         Value id = tensor::ExtractOp::create(lb, l, a[1], ValueRange{t, r});
-        Value e = arith::IndexCastOp::create(lb, l, lb.getIndexType(), id);
+        Value routed = arith::CmpIOp::create(
+            lb, l, arith::CmpIPredicate::eq, e,
+            arith::IndexCastOp::create(lb, l, lb.getIndexType(), id));
+        auto ifOp = scf::IfOp::create(lb, l, TypeRange{partialType}, routed,
+                                      /*withElseRegion=*/true);
+        scf::YieldOp::create(lb, l, ifOp.getResult(0));
+        OpBuilder eb = ifOp.getElseBodyBuilder();
+        scf::YieldOp::create(eb, l, partial);
+
+        OpBuilder ib = ifOp.getThenBodyBuilder();
         Value weight =
-            tensor::ExtractOp::create(lb, l, a[2], ValueRange{t, r});
-        SmallVector<OpFoldResult> rowOffsets = {t, lb.getIndexAttr(0)};
-        SmallVector<OpFoldResult> rowSizes = {lb.getIndexAttr(1),
-                                              lb.getIndexAttr(hidden)};
-        SmallVector<OpFoldResult> ones(2, lb.getIndexAttr(1));
-        Value xt = tensor::ExtractSliceOp::create(lb, l, a[0], rowOffsets,
+            tensor::ExtractOp::create(ib, l, a[2], ValueRange{t, r});
+        SmallVector<OpFoldResult> rowOffsets = {t, ib.getIndexAttr(0)};
+        SmallVector<OpFoldResult> rowSizes = {ib.getIndexAttr(1),
+                                              ib.getIndexAttr(hidden)};
+        SmallVector<OpFoldResult> ones(2, ib.getIndexAttr(1));
+        Value xt = tensor::ExtractSliceOp::create(ib, l, a[0], rowOffsets,
                                                   rowSizes, ones);
-        Value g = LinearOp::create(lb, l, row(ffn), xt,
-                                   sliceExpert(lb, l, a[3], e));
-        Value u = LinearOp::create(lb, l, row(ffn), xt,
-                                   sliceExpert(lb, l, a[4], e));
+        Value g = LinearOp::create(ib, l, row(ffn), xt, gate);
+        Value u = LinearOp::create(ib, l, row(ffn), xt, up);
         // silu(g) * u = g * (1 / (1 + exp(-g))) * u, as the lowering of
         // liquid.moe_experts.
         auto splat = [&](Type type, Value v) {
-          return tensor::SplatOp::create(lb, l, type, v);
+          return tensor::SplatOp::create(ib, l, type, v);
         };
         Value one = splat(row(ffn), arith::ConstantOp::create(
-                                        lb, l, lb.getF32FloatAttr(1.0f)));
+                                        ib, l, ib.getF32FloatAttr(1.0f)));
         Value sigmoid = arith::DivFOp::create(
-            lb, l, one,
+            ib, l, one,
             arith::AddFOp::create(
-                lb, l, one,
-                math::ExpOp::create(lb, l, arith::NegFOp::create(lb, l, g))));
+                ib, l, one,
+                math::ExpOp::create(ib, l, arith::NegFOp::create(ib, l, g))));
         Value h = arith::MulFOp::create(
-            lb, l, arith::MulFOp::create(lb, l, g, sigmoid), u);
-        Value y = LinearOp::create(lb, l, row(hidden), h,
-                                   sliceExpert(lb, l, a[5], e));
+            ib, l, arith::MulFOp::create(ib, l, g, sigmoid), u);
+        Value y = LinearOp::create(ib, l, row(hidden), h, down);
         Value scaled =
-            arith::MulFOp::create(lb, l, y, splat(row(hidden), weight));
-        SmallVector<OpFoldResult> offsets = {r, t, lb.getIndexAttr(0)};
-        SmallVector<OpFoldResult> sizes = {lb.getIndexAttr(1),
-                                           lb.getIndexAttr(1),
-                                           lb.getIndexAttr(hidden)};
-        SmallVector<OpFoldResult> strides(3, lb.getIndexAttr(1));
-        Value next = tensor::InsertSliceOp::create(lb, l, scaled, partial,
+            arith::MulFOp::create(ib, l, y, splat(row(hidden), weight));
+        SmallVector<OpFoldResult> offsets = {r, t, ib.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes = {ib.getIndexAttr(1),
+                                           ib.getIndexAttr(1),
+                                           ib.getIndexAttr(hidden)};
+        SmallVector<OpFoldResult> strides(3, ib.getIndexAttr(1));
+        Value next = tensor::InsertSliceOp::create(ib, l, scaled, partial,
                                                    offsets, sizes, strides);
-        scf::YieldOp::create(lb, l, next);
-        return SmallVector<Value>{loop.getResult(0)};
+        scf::YieldOp::create(ib, l, next);
+        return SmallVector<Value>{tLoop.getResult(0)};
       });
 
   SmallVector<Value> sumArgs = {slot->getResult(0), scratch(b, loc, xType)};
