@@ -172,7 +172,10 @@ def TileAndVectorizePass : Pass<"liquid-tile-and-vectorize", "ModuleOp"> {
   let description = [{
     Runs on linalg on tensors. Tiles every linalg op with `scf.for` so that
     one tile covers its innermost loop (up to 64 iterations, or the largest
-    power of two up to 64 dividing it; every other loop steps by one), then
+    power of two up to 64 dividing it) and, for a contraction whose outermost
+    loop walks tokens past an operand that does not depend on them (a
+    linear's weight), 4 tokens, so the weight slice is loaded once for 4
+    tokens; every other loop steps by one. It then
     vectorizes each tile with linalg's vectorizer: vector transfers in and
     out, the body's element-wise math on vectors, and `vector.multi_reduction`
     for reduction loops (dot products of a linear's rows, RMSNorm's sum of

@@ -16,13 +16,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "Artifact.h"
+#include "CommandLine.h"
 #include "liquid/runtime.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -30,6 +29,7 @@
 #include <vector>
 
 using namespace liquid::runtime;
+using namespace liquid::tools;
 
 namespace {
 
@@ -47,8 +47,7 @@ const char usage[] =
     "  --no-warmup        no untimed run before each test\n";
 
 int fail(const std::string &message) {
-  fprintf(stderr, "liquid-bench: error: %s\n", message.c_str());
-  return 1;
+  return reportError("liquid-bench", message);
 }
 
 struct Options {
@@ -58,88 +57,30 @@ struct Options {
   bool warmup = true;
 };
 
-bool parseUnsigned(const char *text, unsigned long long &out) {
-  if (!*text || *text == '-' || *text == '+')
-    return false;
-  char *end;
-  errno = 0;
-  out = strtoull(text, &end, 10);
-  return errno == 0 && *end == '\0';
-}
-
-/// "1,2,4" into `out`, each value in [lo, hi].
-bool parseList(const std::string &text, unsigned long long lo,
-               unsigned long long hi, std::vector<unsigned long long> &out) {
-  out.clear();
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    std::string part = text.substr(start, comma - start);
-    unsigned long long value;
-    if (!parseUnsigned(part.c_str(), value) || value < lo || value > hi)
-      return false;
-    out.push_back(value);
-    if (comma == std::string::npos)
-      return true;
-    start = comma + 1;
-  }
-}
-
 /// Parses argv into `options`; on failure returns the message.
 std::string parseArgs(int argc, char **argv, Options &options) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i], name = arg, value;
-    bool inlineValue = false;
-    if (arg.rfind("--", 0) == 0 && arg.find('=') != std::string::npos) {
-      name = arg.substr(0, arg.find('='));
-      value = arg.substr(arg.find('=') + 1);
-      inlineValue = true;
-    }
-    if (name == "-h" || name == "--help") {
-      fputs(usage, stdout);
-      exit(0);
-    }
-    if (name.size() < 2 || name[0] != '-') {
-      if (!options.artifact.empty())
-        return "unexpected argument '" + arg + "': one artifact only";
-      options.artifact = arg;
-      continue;
-    }
-    if (name == "--no-warmup" && !inlineValue) {
-      options.warmup = false;
-      continue;
-    }
-    static const char *const known[] = {"-p",        "-n", "-t",
-                                        "--threads", "-r", "--repetitions"};
-    bool isKnown = false;
-    for (const char *k : known)
-      isKnown |= name == k;
-    if (!isKnown)
-      return "unknown option '" + name + "' (see --help)";
-    if (!inlineValue) {
-      if (i + 1 >= argc)
-        return name + ": missing value";
-      value = argv[++i];
-    }
-    std::string bad = name + ": invalid value '" + value + "': expected ";
-    if (name == "-p") {
-      if (!parseList(value, 0, UINT32_MAX, options.prompts))
-        return bad + "comma-separated non-negative integers";
-    } else if (name == "-n") {
-      if (!parseList(value, 0, UINT32_MAX, options.generations))
-        return bad + "comma-separated non-negative integers";
-    } else if (name == "-t" || name == "--threads") {
-      if (!parseList(value, 1, 1024, options.threads))
-        return bad + "comma-separated thread counts in [1, 1024]";
-    } else {
-      if (!parseUnsigned(value.c_str(), options.repetitions) ||
-          options.repetitions < 1 || options.repetitions > 1000000)
-        return bad + "a repetition count in [1, 1000000]";
-    }
-  }
-  if (options.artifact.empty())
-    return "missing artifact: give a .lqm file (see --help)";
-  return "";
+  return parseToolArguments(
+      argc, argv, usage, {"-p", "-n", "-t", "--threads", "-r", "--repetitions"},
+      {"--no-warmup"}, options.artifact,
+      [&](const std::string &name, const std::string &value) -> std::string {
+        if (name == "--no-warmup") {
+          options.warmup = false;
+        } else if (name == "-p") {
+          if (!parseUnsignedList(value, 0, UINT32_MAX, options.prompts))
+            return "comma-separated non-negative integers";
+        } else if (name == "-n") {
+          if (!parseUnsignedList(value, 0, UINT32_MAX, options.generations))
+            return "comma-separated non-negative integers";
+        } else if (name == "-t" || name == "--threads") {
+          if (!parseUnsignedList(value, 1, 1024, options.threads))
+            return "comma-separated thread counts in [1, 1024]";
+        } else {
+          if (!parseUnsigned(value.c_str(), options.repetitions) ||
+              options.repetitions < 1 || options.repetitions > 1000000)
+            return "a repetition count in [1, 1000000]";
+        }
+        return "";
+      });
 }
 
 double now() {

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Artifact.h"
+#include "CommandLine.h"
 #include "CpuFeatures.h"
 
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <string>
 
 using namespace liquid::runtime;
+using namespace liquid::tools;
 namespace lqm = liquid::lqm;
 
 namespace {
@@ -221,18 +223,14 @@ int main(int argc, char **argv) {
            "plan.\n");
     return 0;
   }
-  if (argc != 2 || argv[1][0] == '-') {
-    fprintf(stderr, "liquid-inspect: error: %s\n",
-            argc < 2 ? "missing artifact: give a .lqm file"
-                     : "expected exactly one artifact (see --help)");
-    return 1;
-  }
+  if (argc != 2 || argv[1][0] == '-')
+    return reportError("liquid-inspect",
+                       argc < 2 ? "missing artifact: give a .lqm file"
+                                : "expected exactly one artifact (see --help)");
   MappedFile file;
   ArtifactView view;
-  if (openArtifact(argv[1], file, view) != LQ_OK) {
-    fprintf(stderr, "liquid-inspect: error: %s\n", lq_last_error());
-    return 1;
-  }
+  if (openArtifact(argv[1], file, view) != LQ_OK)
+    return reportError("liquid-inspect", lq_last_error());
   printf("artifact: %s, format version %u\n\n", argv[1],
          view.artifact->format_version());
   printModel(*view.artifact);

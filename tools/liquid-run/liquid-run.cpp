@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CommandLine.h"
 #include "liquid/runtime.h"
 
 #include <cerrno>
@@ -24,6 +25,8 @@
 #include <string>
 #include <unistd.h>
 #include <vector>
+
+using namespace liquid::tools;
 
 namespace {
 
@@ -45,8 +48,7 @@ const char usage[] =
     "  -p PROMPT          text prompt (needs the tokenizer: not yet)\n";
 
 int fail(const std::string &message) {
-  fprintf(stderr, "liquid-run: error: %s\n", message.c_str());
-  return 1;
+  return reportError("liquid-run", message);
 }
 
 struct Options {
@@ -56,15 +58,6 @@ struct Options {
   bool hasThreads = false, hasTemp = false, hasTopK = false, hasTopP = false;
   float temp = 0, topP = 1;
 };
-
-bool parseUnsigned(const char *text, unsigned long long &out) {
-  if (!*text || *text == '-' || *text == '+')
-    return false;
-  char *end;
-  errno = 0;
-  out = strtoull(text, &end, 10);
-  return errno == 0 && *end == '\0';
-}
 
 bool parseFloat(const char *text, float &out) {
   if (!*text)
@@ -77,92 +70,60 @@ bool parseFloat(const char *text, float &out) {
 
 /// Parses argv into `options`; on failure returns the message.
 std::string parseArgs(int argc, char **argv, Options &options) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i], name = arg, value;
-    bool inlineValue = false;
-    if (arg.rfind("--", 0) == 0 && arg.find('=') != std::string::npos) {
-      name = arg.substr(0, arg.find('='));
-      value = arg.substr(arg.find('=') + 1);
-      inlineValue = true;
-    }
-    if (name == "-h" || name == "--help") {
-      fputs(usage, stdout);
-      exit(0);
-    }
-    if (name.size() < 2 || name[0] != '-') {
-      if (!options.artifact.empty())
-        return "unexpected argument '" + arg + "': one artifact only";
-      options.artifact = arg;
-      continue;
-    }
-    static const char *const known[] = {
-        "--tokens", "-n",     "-t", "--temp",        "--top-k",
-        "--top-p",  "--seed", "-p", "--dump-logits", "--threads"};
-    bool isKnown = false;
-    for (const char *k : known)
-      isKnown |= name == k;
-    if (!isKnown)
-      return "unknown option '" + name + "' (see --help)";
-    if (!inlineValue) {
-      if (i + 1 >= argc)
-        return name + ": missing value";
-      value = argv[++i];
-    }
-    const char *v = value.c_str();
-    std::string bad = name + ": invalid value '" + value + "': expected ";
-    if (name == "--tokens") {
-      options.tokens = value;
-      options.hasTokens = true;
-    } else if (name == "-p") {
-      options.prompt = value;
-      options.hasPrompt = true;
-    } else if (name == "--dump-logits") {
-      options.dumpLogits = value;
-    } else if (name == "-n") {
-      if (!parseUnsigned(v, options.n) || options.n > UINT32_MAX)
-        return bad + "a non-negative integer";
-    } else if (name == "-t" || name == "--threads") {
-      if (!parseUnsigned(v, options.threads) || options.threads < 1 ||
-          options.threads > 1024)
-        return bad + "a thread count in [1, 1024]";
-      options.hasThreads = true;
-    } else if (name == "--temp") {
-      if (!parseFloat(v, options.temp))
-        return bad + "a number";
-      options.hasTemp = true;
-    } else if (name == "--top-k") {
-      if (!parseUnsigned(v, options.topK) || options.topK > UINT32_MAX)
-        return bad + "a non-negative integer";
-      options.hasTopK = true;
-    } else if (name == "--top-p") {
-      if (!parseFloat(v, options.topP) || options.topP <= 0 || options.topP > 1)
-        return bad + "a number in (0, 1]";
-      options.hasTopP = true;
-    } else if (name == "--seed") {
-      if (!parseUnsigned(v, options.seed))
-        return bad + "a non-negative integer";
-    }
-  }
-  if (options.artifact.empty())
-    return "missing artifact: give a .lqm file (see --help)";
-  return "";
+  return parseToolArguments(
+      argc, argv, usage,
+      {"--tokens", "-n", "-t", "--temp", "--top-k", "--top-p", "--seed", "-p",
+       "--dump-logits", "--threads"},
+      {}, options.artifact,
+      [&](const std::string &name, const std::string &value) -> std::string {
+        const char *v = value.c_str();
+        if (name == "--tokens") {
+          options.tokens = value;
+          options.hasTokens = true;
+        } else if (name == "-p") {
+          options.prompt = value;
+          options.hasPrompt = true;
+        } else if (name == "--dump-logits") {
+          options.dumpLogits = value;
+        } else if (name == "-n") {
+          if (!parseUnsigned(v, options.n) || options.n > UINT32_MAX)
+            return "a non-negative integer";
+        } else if (name == "-t" || name == "--threads") {
+          if (!parseUnsigned(v, options.threads) || options.threads < 1 ||
+              options.threads > 1024)
+            return "a thread count in [1, 1024]";
+          options.hasThreads = true;
+        } else if (name == "--temp") {
+          if (!parseFloat(v, options.temp))
+            return "a number";
+          options.hasTemp = true;
+        } else if (name == "--top-k") {
+          if (!parseUnsigned(v, options.topK) || options.topK > UINT32_MAX)
+            return "a non-negative integer";
+          options.hasTopK = true;
+        } else if (name == "--top-p") {
+          if (!parseFloat(v, options.topP) || options.topP <= 0 ||
+              options.topP > 1)
+            return "a number in (0, 1]";
+          options.hasTopP = true;
+        } else if (name == "--seed") {
+          if (!parseUnsigned(v, options.seed))
+            return "a non-negative integer";
+        }
+        return "";
+      });
 }
 
 /// "1,2,3" to ids; an error names the bad entry.
 std::string parseTokens(const std::string &text, std::vector<int32_t> &ids) {
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    std::string part = text.substr(start, comma - start);
-    unsigned long long id;
-    if (!parseUnsigned(part.c_str(), id) || id > INT32_MAX)
-      return "--tokens: invalid token id '" + part +
-             "': expected comma-separated non-negative integers";
+  std::vector<unsigned long long> values;
+  std::string bad;
+  if (!parseUnsignedList(text, 0, INT32_MAX, values, &bad))
+    return "--tokens: invalid token id '" + bad +
+           "': expected comma-separated non-negative integers";
+  for (unsigned long long id : values)
     ids.push_back(int32_t(id));
-    if (comma == std::string::npos)
-      return "";
-    start = comma + 1;
-  }
+  return "";
 }
 
 double now() {

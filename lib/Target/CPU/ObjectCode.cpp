@@ -113,21 +113,6 @@ translate(mlir::ModuleOp module, llvm::LLVMContext &context,
   return llvmModule;
 }
 
-llvm::Expected<std::string> liquid::emitLLVMIR(mlir::ModuleOp module,
-                                               const CPUTarget &target) {
-  auto tm = createTargetMachine(target);
-  if (!tm)
-    return tm.takeError();
-  llvm::LLVMContext context;
-  auto llvmModule = translate(module, context, **tm);
-  if (!llvmModule)
-    return llvmModule.takeError();
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  (*llvmModule)->print(os, nullptr);
-  return text;
-}
-
 /// Links `object` into a shared object with LLD's ELF driver. LLD reads
 /// and writes files, so both live in a private temporary directory.
 static llvm::Expected<std::string> linkSharedObject(llvm::StringRef object) {

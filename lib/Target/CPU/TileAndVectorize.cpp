@@ -4,7 +4,9 @@
 //
 // This file implements liquid-tile-and-vectorize: every linalg op of a
 // kernel is tiled with scf.for so that one tile is a row of its innermost
-// loop (all other loops step by one), and each tile is vectorized with
+// loop (a contraction over a chunk of tokens also takes 4 tokens, sharing
+// the weight slice; all other loops step by one), and each tile is
+// vectorized with
 // linalg's vectorizer into vector transfers, element-wise vector math and
 // vector reductions. A tile the vectorizer does not handle stays a scalar
 // linalg op (correct, just slower).
@@ -43,8 +45,25 @@ static int64_t innerTile(int64_t extent) {
   return lanes;
 }
 
-/// Tiles `op` to rows of its innermost loop; returns the tiled op (or `op`
-/// itself when it is already one row or cannot be tiled).
+/// Tokens one tile of a contraction covers: a prefill chunk's linear reads
+/// each weight row once for `kTokens` tokens (the row is an operand that
+/// does not depend on the outermost loop, which walks the tokens).
+static constexpr int64_t kTokens = 4;
+
+static int64_t tokenTile(linalg::LinalgOp op, int64_t extent) {
+  if (op.getNumReductionLoops() == 0 || ShapedType::isDynamic(extent) ||
+      extent % kTokens || !linalg::isParallelIterator(op.getIteratorTypesArray()[0]))
+    return 1;
+  bool shared = llvm::any_of(op.getDpsInputOperands(), [&](OpOperand *in) {
+    AffineMap map = op.getMatchingIndexingMap(in);
+    return map.getNumResults() > 0 && !map.isFunctionOfDim(0);
+  });
+  return shared ? kTokens : 1;
+}
+
+/// Tiles `op` to rows of its innermost loop (and, for a contraction over
+/// tokens, `kTokens` tokens); returns the tiled op (or `op` itself when it
+/// is already one tile or cannot be tiled).
 static Operation *tileToRows(RewriterBase &rewriter, linalg::LinalgOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (ranges.empty())
@@ -52,7 +71,9 @@ static Operation *tileToRows(RewriterBase &rewriter, linalg::LinalgOp op) {
   SmallVector<OpFoldResult> sizes;
   bool needed = false;
   for (auto [i, extent] : llvm::enumerate(ranges)) {
-    int64_t size = i + 1 == ranges.size() ? innerTile(extent) : 1;
+    int64_t size = i + 1 == ranges.size() ? innerTile(extent)
+                   : i == 0              ? tokenTile(op, extent)
+                                         : 1;
     needed |= size != extent;
     sizes.push_back(rewriter.getIndexAttr(size));
   }

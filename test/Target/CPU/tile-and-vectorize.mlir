@@ -40,3 +40,22 @@ func.func @scale(%x: tensor<4x32xf32>, %out: tensor<4x32xf32>) -> tensor<4x32xf3
   } -> tensor<4x32xf32>
   return %r : tensor<4x32xf32>
 }
+
+// Tests that a contraction over a chunk of tokens takes 4 tokens per tile,
+// so each weight slice is loaded once for 4 tokens.
+// CHECK-LABEL: func.func @prefill_linear(
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c4 iter_args
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c1 iter_args
+// CHECK: vector.transfer_read {{.+}} : tensor<4x64xf32>, vector<4x1x64xf32>
+// CHECK: vector.transfer_read {{.+}} permutation_map = {{.+}} : tensor<1x64xf32>, vector<4x1x64xf32>
+// CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<4x64xf32>
+// CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<4x1x64xf32> to vector<4x1xf32>
+func.func @prefill_linear(%x: tensor<8x256xf32>, %w: tensor<8x256xf32>, %out: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %r = linalg.generic {indexing_maps = [#x, #w, #o], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<8x256xf32>, tensor<8x256xf32>) outs(%out : tensor<8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}

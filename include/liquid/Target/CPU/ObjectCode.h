@@ -38,10 +38,6 @@ llvm::Expected<CPUTarget> resolveCPUTarget(llvm::StringRef cpu);
 llvm::Expected<std::string> emitSharedObject(mlir::ModuleOp module,
                                              const CPUTarget &target);
 
-/// The same module as textual LLVM IR, optimized for `target`.
-llvm::Expected<std::string> emitLLVMIR(mlir::ModuleOp module,
-                                       const CPUTarget &target);
-
 } // namespace liquid
 
 #endif // LIQUID_TARGET_CPU_OBJECTCODE_H

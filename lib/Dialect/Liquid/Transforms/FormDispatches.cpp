@@ -53,56 +53,47 @@ static Type kernelArgType(Type type) {
   return type;
 }
 
-/// Rows [row, row + count) of a weight; a quantized weight is sliced as
-/// bytes (whole blocks per row) and viewed back.
-static Value sliceRows(OpBuilder &b, Location loc, Value w, Value row,
-                       int64_t count) {
+/// Entries [offset, offset + count) along the leading dimension of a weight
+/// ([rows, ...] or stacked experts [E, ...]); `dropLeading` (count 1) drops
+/// that dimension. A quantized weight is sliced as bytes (whole blocks) and
+/// viewed back.
+static Value sliceLeading(OpBuilder &b, Location loc, Value w, Value offset,
+                          int64_t count, bool dropLeading) {
   Value source = w;
   if (auto view = w.getDefiningOp<BitcastOp>())
     source = view.getSource();
   auto type = cast<RankedTensorType>(source.getType());
   SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
-  offsets[0] = row;
-  sizes.push_back(b.getIndexAttr(count));
-  for (int64_t d : type.getShape().drop_front())
-    sizes.push_back(b.getIndexAttr(d));
-  Value slice =
-      tensor::ExtractSliceOp::create(b, loc, source, offsets, sizes, strides);
-  if (source == w)
-    return slice;
-  SmallVector<int64_t> shape(cast<RankedTensorType>(w.getType()).getShape());
-  shape[0] = count;
-  auto viewType = RankedTensorType::get(
-      shape, cast<RankedTensorType>(w.getType()).getElementType());
-  return BitcastOp::create(b, loc, viewType, slice);
-}
-
-/// Expert `e` (an index) of stacked expert weights [E, rows, cols]: its
-/// [rows, cols] matrix; a quantized stack is sliced as bytes and viewed back.
-static Value sliceExpert(OpBuilder &b, Location loc, Value w, Value e) {
-  Value source = w;
-  if (auto view = w.getDefiningOp<BitcastOp>())
-    source = view.getSource();
-  auto type = cast<RankedTensorType>(source.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1)},
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(count)},
                             strides(type.getRank(), b.getIndexAttr(1));
-  offsets[0] = e;
+  offsets[0] = offset;
   for (int64_t d : type.getShape().drop_front())
     sizes.push_back(b.getIndexAttr(d));
-  auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
-                                         type.getElementType());
-  Value slice = tensor::ExtractSliceOp::create(b, loc, sliceType, source,
+  auto shapeOf = [&](RankedTensorType t) {
+    SmallVector<int64_t> shape(t.getShape());
+    if (dropLeading)
+      shape.erase(shape.begin());
+    else
+      shape[0] = count;
+    return RankedTensorType::get(shape, t.getElementType());
+  };
+  Value slice = tensor::ExtractSliceOp::create(b, loc, shapeOf(type), source,
                                                offsets, sizes, strides);
   if (source == w)
     return slice;
-  auto wType = cast<RankedTensorType>(w.getType());
-  return BitcastOp::create(
-      b, loc,
-      RankedTensorType::get(wType.getShape().drop_front(),
-                            wType.getElementType()),
-      slice);
+  return BitcastOp::create(b, loc,
+                           shapeOf(cast<RankedTensorType>(w.getType())), slice);
+}
+
+/// Rows [row, row + count) of a weight [N, K].
+static Value sliceRows(OpBuilder &b, Location loc, Value w, Value row,
+                       int64_t count) {
+  return sliceLeading(b, loc, w, row, count, /*dropLeading=*/false);
+}
+
+/// Expert `e` of stacked expert weights [E, rows, cols]: its [rows, cols].
+static Value sliceExpert(OpBuilder &b, Location loc, Value w, Value e) {
+  return sliceLeading(b, loc, w, e, 1, /*dropLeading=*/true);
 }
 
 /// `part` [T, r] written into columns [col, col + r) of `dest` [T, N].
