@@ -70,20 +70,10 @@ static Operation *tileToRows(RewriterBase &rewriter, linalg::LinalgOp op) {
     return op;
   SmallVector<OpFoldResult> sizes;
   bool needed = false;
-  // A short innermost loop (a Q4_0 block half: 16) also takes the whole
-  // next loop when both fit in kMaxLanes, so a tile is still a full vector.
-  // (Not together with token tiles: that combination is not vectorized
-  // correctly yet.)
-  size_t n = ranges.size();
-  bool widen = n >= 2 && tokenTile(op, ranges[0]) == 1 &&
-               !ShapedType::isDynamic(ranges[n - 1]) &&
-               !ShapedType::isDynamic(ranges[n - 2]) && ranges[n - 1] < 32 &&
-               ranges[n - 1] * ranges[n - 2] <= kMaxLanes;
   for (auto [i, extent] : llvm::enumerate(ranges)) {
-    int64_t size = i + 1 == n                ? innerTile(extent)
-                   : (i + 2 == n && widen)   ? extent
-                   : i == 0                  ? tokenTile(op, extent)
-                                             : 1;
+    int64_t size = i + 1 == ranges.size() ? innerTile(extent)
+                   : i == 0              ? tokenTile(op, extent)
+                                         : 1;
     needed |= size != extent;
     sizes.push_back(rewriter.getIndexAttr(size));
   }

@@ -59,19 +59,3 @@ func.func @prefill_linear(%x: tensor<8x256xf32>, %w: tensor<8x256xf32>, %out: te
   } -> tensor<8x8xf32>
   return %r : tensor<8x8xf32>
 }
-
-// Tests that a 16-lane innermost loop (a Q4_0 half block) takes the whole
-// next loop too, so one tile is a 32-lane block.
-// CHECK-LABEL: func.func @half_blocks(
-// CHECK: vector.transfer_read {{.+}} : tensor<1x2x16xf32>, vector<2x16xf32>
-// CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [1, 2] : vector<1x2x16xf32> to vector<1xf32>
-#h = affine_map<(n, p, q) -> (n, p, q)>
-#hn = affine_map<(n, p, q) -> (n)>
-func.func @half_blocks(%x: tensor<8x2x16xf32>, %out: tensor<8xf32>) -> tensor<8xf32> {
-  %r = linalg.generic {indexing_maps = [#h, #hn], iterator_types = ["parallel", "reduction", "reduction"]} ins(%x : tensor<8x2x16xf32>) outs(%out : tensor<8xf32>) {
-  ^bb0(%a: f32, %c: f32):
-    %s = arith.addf %c, %a : f32
-    linalg.yield %s : f32
-  } -> tensor<8xf32>
-  return %r : tensor<8xf32>
-}
