@@ -72,8 +72,9 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
     linear. `liquid.moe_experts` becomes one launch with a workgroup per
     expert, which computes every (token, slot) pair routed to it (tokens
     grouped by expert; an expert no token chose is not read), then a launch
-    summing the slots.
-    Other ops run as one workgroup. State results are written into
+    summing the slots. `liquid.attention` runs one workgroup per key/value
+    head, each on the query heads that share it and on that head's rows of
+    the caches. Other ops run as one workgroup. State results are written into
     their state operands (in place); other results into fresh scratch.
 
     A kernel takes the dispatch operands in order (a block-quantized weight

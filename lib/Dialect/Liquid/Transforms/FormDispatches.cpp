@@ -127,6 +127,7 @@ private:
   void formLinear(OpBuilder &b, Location loc, Value x, Value w, Value result);
   void formFFN(FFNOp op);
   void formExperts(MoEExpertsOp op);
+  void formAttention(AttentionOp op);
 
   /// Emits `liquid.dispatch` of the kernel `key` (built by `body` the first
   /// time) over `args`, whose `tied` ones receive the results.
@@ -391,6 +392,69 @@ void DispatchFormer::formExperts(MoEExpertsOp op) {
   op.erase();
 }
 
+/// `[..., at : at + count, ...]` of `v` along dimension 1 (heads).
+static Value sliceHeads(OpBuilder &b, Location loc, Value v, Value at,
+                        int64_t count) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)),
+      sizes = {b.getIndexAttr(type.getDimSize(0)), b.getIndexAttr(count),
+               b.getIndexAttr(type.getDimSize(2))},
+      strides(3, b.getIndexAttr(1));
+  offsets[1] = at;
+  return tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, strides);
+}
+
+/// `part` written back at heads [at, at + its heads) of `dest`.
+static Value insertHeads(OpBuilder &b, Location loc, Value part, Value dest,
+                         Value at) {
+  auto type = cast<RankedTensorType>(part.getType());
+  SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)),
+      sizes = {b.getIndexAttr(type.getDimSize(0)),
+               b.getIndexAttr(type.getDimSize(1)),
+               b.getIndexAttr(type.getDimSize(2))},
+      strides(3, b.getIndexAttr(1));
+  offsets[1] = at;
+  return tensor::InsertSliceOp::create(b, loc, part, dest, offsets, sizes,
+                                       strides);
+}
+
+/// Attention split over key/value heads: workgroup g attends the query
+/// heads that share kv head g, reading and updating only that head's rows
+/// of the caches.
+void DispatchFormer::formAttention(AttentionOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto qType = op.getQuery().getType();
+  int64_t kvHeads = op.getKey().getType().getDimSize(1);
+  int64_t group = qType.getDimSize(1) / kvHeads;
+  SmallVector<Value> args = {op.getQuery(),    op.getKey(),
+                             op.getValue(),    op.getKeyCache(),
+                             op.getValueCache(), op.getPosition(),
+                             scratch(b, loc, qType)};
+  SmallVector<int64_t> tied = {6, 3, 4};
+  std::string key =
+      kernelKey("attention", args, tied, kvHeads,
+                DictionaryAttr::get(op.getContext(), op->getAttrs()));
+  Operation *d = dispatch(
+      b, loc, "attention", key, args, tied, kvHeads,
+      [&](OpBuilder &kb, Location l, ValueRange a, Value g) {
+        Value qAt = arith::MulIOp::create(
+            kb, l, g, arith::ConstantIndexOp::create(kb, l, group));
+        Value q = sliceHeads(kb, l, a[0], qAt, group);
+        Value kc = sliceHeads(kb, l, a[3], g, 1);
+        auto part = AttentionOp::create(
+            kb, l, q.getType(), kc.getType(), kc.getType(), q,
+            sliceHeads(kb, l, a[1], g, 1), sliceHeads(kb, l, a[2], g, 1), kc,
+            sliceHeads(kb, l, a[4], g, 1), a[5], op.getScaleAttr());
+        return SmallVector<Value>{
+            insertHeads(kb, l, part.getResult(), a[6], qAt),
+            insertHeads(kb, l, part.getNewKeyCache(), a[3], g),
+            insertHeads(kb, l, part.getNewValueCache(), a[4], g)};
+      });
+  op->replaceAllUsesWith(d->getResults());
+  op.erase();
+}
+
 /// The whole op in one workgroup: its state results update their state
 /// operands in place, every other result gets scratch.
 LogicalResult DispatchFormer::formWhole(Operation *op) {
@@ -444,6 +508,10 @@ LogicalResult DispatchFormer::form(func::FuncOp entry) {
       continue;
     if (auto ffn = dyn_cast<FFNOp>(op)) {
       formFFN(ffn);
+      continue;
+    }
+    if (auto attention = dyn_cast<AttentionOp>(op)) {
+      formAttention(attention);
       continue;
     }
     if (auto experts = dyn_cast<MoEExpertsOp>(op)) {
