@@ -206,23 +206,22 @@ int main(int argc, char **argv) {
     for (const liquid::lqm::Weight *w : *weights)
       weightBytes += w->data()->size();
 
-  for (unsigned long long p : options.prompts)
-    if (p > info.max_context) {
+  // Each test starts at position 0, so its tokens must fit in the context.
+  auto tooLong = [&](const std::vector<unsigned long long> &sizes,
+                     const char *flag, const char *what) -> std::string {
+    for (unsigned long long size : sizes)
+      if (size > info.max_context)
+        return path + ": " + flag + " " + std::to_string(size) +
+               ": more " + what + " than the artifact's max_context " +
+               std::to_string(info.max_context) + " (pass a smaller " + flag +
+               ", or compile with a larger --max-context)";
+    return "";
+  };
+  for (std::string message : {tooLong(options.prompts, "-p", "tokens"),
+                              tooLong(options.generations, "-n", "positions")})
+    if (!message.empty()) {
       lq_model_close(model);
-      return fail(path + ": -p " + std::to_string(p) +
-                  ": more tokens than the artifact's max_context " +
-                  std::to_string(info.max_context) +
-                  " (pass a smaller -p, or compile with a larger "
-                  "--max-context)");
-    }
-  for (unsigned long long n : options.generations)
-    if (n > info.max_context) {
-      lq_model_close(model);
-      return fail(path + ": -n " + std::to_string(n) +
-                  ": more positions than the artifact's max_context " +
-                  std::to_string(info.max_context) +
-                  " (pass a smaller -n, or compile with a larger "
-                  "--max-context)");
+      return fail(message);
     }
   if (options.threads.empty()) {
     long online = sysconf(_SC_NPROCESSORS_ONLN);
