@@ -37,14 +37,22 @@ def Liquid_Dialect : Dialect {
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
   let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{
     /// Registers the dialect's types (LiquidTypes.cpp).
     void registerTypes();
+    /// Registers the dialect's attributes (LiquidAttrs.cpp).
+    void registerAttributes();
   }];
 }
 
 class Liquid_Op<string mnemonic, list<Trait> traits = []>
     : Op<Liquid_Dialect, mnemonic, traits>;
+
+class Liquid_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Liquid_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
 
 class Liquid_Type<string name, string typeMnemonic, list<Trait> traits = []>
     : TypeDef<Liquid_Dialect, name, traits> {
@@ -57,6 +65,24 @@ class Liquid_Type<string name, string typeMnemonic, list<Trait> traits = []>
 
 // Activations: f32 tensors of any rank.
 def Liquid_Activation : RankedTensorOf<[F32]>;
+
+// Activations quantized per block to int8 (`!liquid.q8_act`).
+def Liquid_QuantizedActivation : RankedTensorOf<[
+    Type<CPred<"::llvm::isa<::mlir::liquid::Q8ActType>($_self)">,
+         "int8 activation blocks">], [HasStaticShapePred],
+    "statically shaped tensor of int8 activation blocks">;
+
+// `result` is an f32 tensor of `input`'s shape (whether the input is f32 or
+// int8 blocks).
+class Liquid_F32OfInputShape<string input, string result>
+    : TypesMatchWith<"result is f32 with the input's shape", input, result,
+        "::mlir::RankedTensorType::get("
+        "::llvm::cast<::mlir::ShapedType>($_self).getShape(), "
+        "::mlir::Float32Type::get($_self.getContext()))">;
+
+// The input of a projection: f32, or int8 blocks for an int8 weight panel.
+def Liquid_ProjectionInput : AnyTypeOf<[Liquid_Activation,
+                                        Liquid_QuantizedActivation]>;
 
 // Element types a weight may be stored as: a float type or one of the
 // dialect's block-quantized types.

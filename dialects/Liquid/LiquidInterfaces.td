@@ -16,14 +16,25 @@ def Liquid_QuantizedTypeInterface : TypeInterface<"QuantizedTypeInterface"> {
     shape of the dequantized weights; the innermost dimension is split into
     blocks of `getBlockSize()` elements, each stored in `getBlockBytes()`
     bytes (scale and packed values together). Lowering and the artifact
-    writer use these two numbers to size and address weight buffers without
-    knowing the format.
+    writer use these numbers, and the shape of the byte view, to size and
+    address buffers without knowing the format.
   }];
   let methods = [
     InterfaceMethod<"Elements per quantization block.",
                     "int64_t", "getBlockSize">,
     InterfaceMethod<"Bytes one block occupies in storage.",
                     "int64_t", "getBlockBytes">,
+    InterfaceMethod<[{
+      The shape of the byte view of a tensor of this type with the logical
+      shape `shape`: by default one row of `getBlockBytes()` bytes per block,
+      `[..., K / block, bytes]`.
+    }], "::llvm::SmallVector<int64_t>", "getByteShape",
+      (ins "::llvm::ArrayRef<int64_t>":$shape), [{}], [{
+        ::llvm::SmallVector<int64_t> bytes(shape);
+        bytes.back() /= $_type.getBlockSize();
+        bytes.push_back($_type.getBlockBytes());
+        return bytes;
+      }]>,
   ];
 }
 

@@ -11,6 +11,7 @@
 #define LIQUID_OPS_TD
 
 include "Liquid/LiquidBase.td"
+include "Liquid/LiquidAttrs.td"
 include "Liquid/LiquidInterfaces.td"
 include "Liquid/LiquidTypes.td"
 include "Liquid/ModelOps.td"
@@ -18,5 +19,6 @@ include "Liquid/RecurrenceOps.td"
 include "Liquid/MoEOps.td"
 include "Liquid/CellOps.td"
 include "Liquid/ScheduleOps.td"
+include "Liquid/CodegenOps.td"
 
 #endif // LIQUID_OPS_TD

@@ -52,7 +52,7 @@ def Liquid_MoERouterOp : Liquid_Op<"moe_router", [Pure,
 }
 
 def Liquid_MoEExpertsOp : Liquid_Op<"moe_experts", [NoMemoryEffect,
-    AllTypesMatch<["input", "result"]>]> {
+    Liquid_F32OfInputShape<"input", "result">]> {
   let summary = "Runs the selected SwiGLU experts and combines their outputs";
   let description = [{
     For each token, evaluates the experts a router chose and sums their
@@ -66,14 +66,17 @@ def Liquid_MoEExpertsOp : Liquid_Op<"moe_experts", [NoMemoryEffect,
     The expert weights are stacked: `gate`/`up` `[E, ffn, hidden]`, `down`
     `[E, hidden, ffn]`, any weight element type. Only the selected experts'
     weights are needed; lowering reads no others. Ids must lie in `[0, E)`
-    (a router guarantees it), so the op is not speculatable.
+    (a router guarantees it), so the op is not speculatable. The result has
+    the input's shape, in f32. With int8 expert weights (`!liquid.panels`)
+    the input is `!liquid.q8_act` and each expert's gated hidden activation
+    is quantized before its down projection, as in `liquid.ffn`.
 
     ```mlir
     %y = liquid.moe_experts %x, %ids, %w, %g, %u, %d
         : tensor<?x256xf32>, tensor<?x2xi32>, tensor<?x2xf32>, tensor<8x128x256xbf16>, tensor<8x128x256xbf16>, tensor<8x256x128xbf16>
     ```
   }];
-  let arguments = (ins Liquid_Activation:$input,
+  let arguments = (ins Liquid_ProjectionInput:$input,
                        RankedTensorOf<[I32], [HasAnyRankOfPred<[2]>]>:$expert_ids,
                        RankedTensorOf<[F32], [HasAnyRankOfPred<[2]>]>:$expert_weights,
                        Liquid_Weight:$gate, Liquid_Weight:$up,

@@ -80,6 +80,11 @@ def Liquid_BitcastOp : Liquid_Op<"bitcast", [Pure]> {
     /// The byte view `tensor<... x (K / block) x bytes x i8>` of a
     /// quantized weight type.
     static ::mlir::RankedTensorType getByteType(::mlir::RankedTensorType quantized);
+    /// The byte view of the quantized tensor `quantized`: the source of its
+    /// bitcast when it is one, else a new bitcast.
+    static ::mlir::Value viewAsBytes(::mlir::OpBuilder &b,
+                                     ::mlir::Location loc,
+                                     ::mlir::Value quantized);
   }];
 }
 
@@ -137,11 +142,18 @@ def Liquid_LinearOp : Liquid_Op<"linear", [Pure]> {
     PyTorch's `[out, in]` layout, stored as f32, f16, bf16 or a block-quantized
     type and dequantized on the fly; accumulation is in f32.
 
+    The int8 form takes `!liquid.q8_act` input and a `!liquid.panels`
+    weight (both made by the compiler: `liquid.quantize`, `liquid.pack`):
+    per block `b` of 32 columns, the exact integer dot product of the value
+    bytes is scaled by both blocks' scales,
+    `result[..., n] = sum_b d_w[n, b] * d_x[..., b] * sum_{k in b} q_w[n, k] * q_x[..., k]`.
+
     ```mlir
     %y = liquid.linear %x, %w : tensor<?x256xf32>, tensor<768x256x!liquid.q8_0> -> tensor<?x768xf32>
+    %z = liquid.linear %xq, %p : tensor<1x256x!liquid.q8_act>, tensor<768x256x!liquid.panels<!liquid.q8_0, 16>> -> tensor<1x768xf32>
     ```
   }];
-  let arguments = (ins Liquid_Activation:$input, Liquid_Weight:$weight);
+  let arguments = (ins Liquid_ProjectionInput:$input, Liquid_Weight:$weight);
   let results = (outs Liquid_Activation:$result);
   let assemblyFormat = [{
     $input `,` $weight attr-dict `:` type($input) `,` type($weight) `->` type($result)
@@ -149,19 +161,23 @@ def Liquid_LinearOp : Liquid_Op<"linear", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Liquid_FFNOp : Liquid_Op<"ffn", [Pure, AllTypesMatch<["input", "result"]>]> {
+def Liquid_FFNOp : Liquid_Op<"ffn", [Pure, Liquid_F32OfInputShape<"input", "result">]> {
   let summary = "SwiGLU feed-forward";
   let description = [{
     `result = down(silu(gate(x)) * up(x))`, each projection a
     `liquid.linear`: `gate` and `up` are `[ffn, hidden]`, `down` is
     `[hidden, ffn]`; `silu(z) = z * sigmoid(z)`. These are LFM2's `w1`, `w3`
-    and `w2`.
+    and `w2`. The result has the input's shape, in f32.
+
+    With int8 weights (`!liquid.panels`, after `liquid.pack`) the input is
+    `!liquid.q8_act` and the gated hidden activation is quantized
+    (`liquid.quantize`) before the down projection.
 
     ```mlir
     %y = liquid.ffn %x, %w1, %w3, %w2 : tensor<?x256xf32>, tensor<768x256xbf16>, tensor<768x256xbf16>, tensor<256x768xbf16>
     ```
   }];
-  let arguments = (ins Liquid_Activation:$input, Liquid_Weight:$gate,
+  let arguments = (ins Liquid_ProjectionInput:$input, Liquid_Weight:$gate,
                        Liquid_Weight:$up, Liquid_Weight:$down);
   let results = (outs Liquid_Activation:$result);
   let assemblyFormat = [{

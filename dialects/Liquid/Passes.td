@@ -89,6 +89,21 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
   ];
 }
 
+def QuantizeProjectionsPass : Pass<"liquid-quantize-projections", "ModuleOp"> {
+  let summary = "Projections over Q8_0 / Q4_0 weights become int8 matrix products";
+  let description = [{
+    Runs on the model's entry points, before dispatch formation, and reads
+    the target description (`#liquid.target`). Every `liquid.linear`,
+    `liquid.ffn` and `liquid.moe_experts` whose weights are all
+    `!liquid.q8_0` or `!liquid.q4_0` takes the int8 form: each weight is
+    packed (`liquid.pack`) into `!liquid.panels` of one row per 32-bit lane
+    of the target's vectors, and the input is quantized (`liquid.quantize`,
+    once per value however many projections read it). Weights stay as they
+    are for their other uses (a tied embedding table is still gathered
+    from the checkpoint layout).
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Conversions out of liquid
 //===----------------------------------------------------------------------===//
@@ -126,27 +141,52 @@ def ConvertLiquidToLinalgPass : Pass<"convert-liquid-to-linalg", "ModuleOp"> {
   ];
 }
 
-//===----------------------------------------------------------------------===//
-// CPU target
-//===----------------------------------------------------------------------===//
-
-def EmitKernelABIPass : Pass<"liquid-emit-kernel-abi", "ModuleOp"> {
-  let summary = "Give each entry point the runtime's C kernel signature";
+def ConvertLiquidToVectorPass : Pass<"convert-liquid-to-vector", "ModuleOp"> {
+  let summary = "Lower the int8 kernels' liquid ops to vector code";
   let description = [{
-    Runs on the LLVM dialect, after the entry points' memrefs became bare
-    pointers. For every public `llvm.func` with a body, `@f(ptr..., i64...)`,
-    adds the exported kernel the runtime calls (artifact.fbs, "Kernel ABI"):
-
-      llvm.func @liquid_kernel_f(%bindings: !llvm.ptr, %constants: !llvm.ptr,
-                                 %workgroup: i64)
-
-    which loads `f`'s pointer arguments from `bindings[0..]` and its integer
-    arguments from `constants[0..]`, both in argument order, passes the
-    workgroup id for the integer argument tagged `liquid.workgroup`, and
-    calls it;
-    `f` itself becomes internal so that only kernels are exported.
+    Runs on kernels, before `convert-liquid-to-linalg`, and reads the target
+    description. `liquid.quantize` becomes a loop over rows and blocks of
+    32: an absolute-max reduction, the scale, rounding to even, and the
+    block's sum, written as `!liquid.q8_act` bytes. An int8
+    `liquid.linear` (`!liquid.q8_act` input, `!liquid.panels` weight)
+    becomes a register-tiled micro-kernel: for every panel of rows (one per
+    vector lane) and every tile of up to 8 tokens, a loop over the blocks
+    keeps one f32 accumulator vector per token; each block's value bytes
+    are loaded once (nibbles split with two masks), multiplied with each
+    token's four-byte groups by `liquid.dot4`, the zero point removed with
+    the block sum, and the integer sums scaled by the weight and activation
+    scales into the accumulators. Everything is on tensors (vector
+    transfers), so bufferization treats it like the rest of the kernel.
   }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+//===----------------------------------------------------------------------===//
+// Code generation
+//===----------------------------------------------------------------------===//
+
+def LowerDot4Pass : Pass<"liquid-lower-dot4", "ModuleOp"> {
+  let summary = "Lower liquid.dot4 to the target's byte dot product";
+  let description = [{
+    Reads the target description. Where the target has a 4-way
+    unsigned-by-signed byte dot product for the vector width at hand
+    (`vpdpbusd`: AVX-512 VNNI for 512 bits, AVX-512 VNNI with AVX-512VL or
+    AVX-VNNI for 256 and 128 bits), `liquid.dot4` becomes that LLVM
+    intrinsic. Elsewhere it becomes portable vector arithmetic: widen both
+    operands to i32, multiply, and add the four products of each lane with
+    strided shuffles.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::vector::VectorDialect",
+  ];
 }
 
 def LowerVectorTransfersPass : Pass<"liquid-lower-vector-transfers", "ModuleOp"> {
@@ -189,6 +229,29 @@ def TileAndVectorizePass : Pass<"liquid-tile-and-vectorize", "ModuleOp"> {
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
   ];
+}
+
+//===----------------------------------------------------------------------===//
+// CPU target
+//===----------------------------------------------------------------------===//
+
+def EmitKernelABIPass : Pass<"liquid-emit-kernel-abi", "ModuleOp"> {
+  let summary = "Give each entry point the runtime's C kernel signature";
+  let description = [{
+    Runs on the LLVM dialect, after the entry points' memrefs became bare
+    pointers. For every public `llvm.func` with a body, `@f(ptr..., i64...)`,
+    adds the exported kernel the runtime calls (artifact.fbs, "Kernel ABI"):
+
+      llvm.func @liquid_kernel_f(%bindings: !llvm.ptr, %constants: !llvm.ptr,
+                                 %workgroup: i64)
+
+    which loads `f`'s pointer arguments from `bindings[0..]` and its integer
+    arguments from `constants[0..]`, both in argument order, passes the
+    workgroup id for the integer argument tagged `liquid.workgroup`, and
+    calls it;
+    `f` itself becomes internal so that only kernels are exported.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // LIQUID_PASSES_TD

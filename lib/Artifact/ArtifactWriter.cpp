@@ -14,6 +14,8 @@
 
 #include "SchedulePlan.h"
 
+#include "liquid/Dialect/Liquid/LiquidOps.h"
+#include "liquid/Dialect/Liquid/PanelLayout.h"
 #include "liquid/artifact_generated.h"
 #include "liquid/format.h"
 
@@ -99,6 +101,10 @@ public:
   llvm::Error writeSegments(llvm::raw_ostream &os) const;
 
 private:
+  llvm::Error writePacked(llvm::raw_ostream &os, const PlannedWeight &w) const;
+  void copyBytes(const TensorInfo &tensor, uint64_t offset,
+                 std::vector<uint8_t> &out) const;
+
   const ArtifactParts &parts;
   SchedulePlan schedule;
   std::vector<uint64_t> weightOffsets, weightSizes;
@@ -123,11 +129,11 @@ llvm::Error ArtifactPlan::collect() {
   codeSize = parts.code.size();
   uint64_t at = alignUp(codeSize);
   WeightHash hash;
-  for (const TensorInfo *w : schedule.weights) {
+  for (const PlannedWeight &w : schedule.weights) {
     weightOffsets.push_back(at);
-    weightSizes.push_back(tensorBytes(*w));
+    weightSizes.push_back(tensorBytes(*w.tensor));
     at = alignUp(at + weightSizes.back());
-    for (const TensorSegment &s : w->segments)
+    for (const TensorSegment &s : w.tensor->segments)
       hash.update(parts.checkpoint->bytes(s));
   }
   sourceHash = hash.finish();
@@ -234,9 +240,13 @@ std::string ArtifactPlan::buildTable() const {
   std::vector<flatbuffers::Offset<lqm::Weight>> weightTable;
   for (auto [i, w] : llvm::enumerate(schedule.weights)) {
     lqm::Segment data(weightOffsets[i], weightSizes[i]);
+    std::string layout;
+    if (w.packed)
+      llvm::raw_string_ostream(layout) << w.packed.getElementType();
     weightTable.push_back(lqm::CreateWeight(
-        fbb, fbb.CreateString(w->name), elementType(w->dtype),
-        fbb.CreateVector(w->shape), &data));
+        fbb, fbb.CreateString(w.tensor->name), elementType(w.tensor->dtype),
+        fbb.CreateVector(w.tensor->shape), &data,
+        layout.empty() ? 0 : fbb.CreateString(layout)));
   }
   auto weightVec = fbb.CreateVector(weightTable);
   std::vector<flatbuffers::Offset<lqm::StateBuffer>> stateTable;
@@ -283,14 +293,67 @@ llvm::Error ArtifactPlan::writeSegments(llvm::raw_ostream &os) const {
   uint64_t at = pad(os, codeSize);
   for (auto [i, w] : llvm::enumerate(schedule.weights)) {
     if (at != weightOffsets[i])
-      return error("internal: weight segment of " + w->name + " out of place");
-    for (const TensorSegment &s : w->segments) {
-      llvm::ArrayRef<uint8_t> bytes = parts.checkpoint->bytes(s);
-      os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+      return error("internal: weight segment of " + w.tensor->name +
+                   " out of place");
+    if (w.packed) {
+      if (llvm::Error e = writePacked(os, w))
+        return e;
+    } else {
+      for (const TensorSegment &s : w.tensor->segments) {
+        llvm::ArrayRef<uint8_t> bytes = parts.checkpoint->bytes(s);
+        os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+      }
     }
     at = pad(os, at + weightSizes[i]);
   }
   return llvm::Error::success();
+}
+
+/// Streams `w` packed into panels, one panel at a time: each panel is made
+/// from its rows of the checkpoint (which may span segments of a sharded
+/// checkpoint) and written.
+llvm::Error ArtifactPlan::writePacked(llvm::raw_ostream &os,
+                                      const PlannedWeight &w) const {
+  auto panels = llvm::cast<mlir::liquid::PanelsType>(
+      w.packed.getElementType());
+  llvm::ArrayRef<int64_t> shape = w.packed.getShape();
+  int64_t columns = shape.back();
+  mlir::liquid::PanelLayout layout(panels, columns);
+  int64_t rowBytes = columns / panels.getBlockSize() * panels.getBlockBytes();
+  int64_t rows = 1;
+  for (int64_t d : shape.drop_back())
+    rows *= d;
+  std::vector<uint8_t> source(layout.rows() * rowBytes);
+  std::vector<uint8_t> panel(layout.panelBytes());
+  uint64_t total = uint64_t(rows) * rowBytes;
+  if (total != tensorBytes(*w.tensor))
+    return error("internal: " + w.tensor->name + " has " +
+                 llvm::Twine(tensorBytes(*w.tensor)) + " bytes, its packed "
+                 "shape needs " + llvm::Twine(total));
+  for (int64_t first = 0; first < rows; first += layout.rows()) {
+    copyBytes(*w.tensor, uint64_t(first) * rowBytes, source);
+    layout.pack(source.data(), rowBytes, panel.data());
+    os.write(reinterpret_cast<const char *>(panel.data()), panel.size());
+  }
+  return llvm::Error::success();
+}
+
+/// `out.size()` bytes of `tensor` from byte `offset` of its data, across
+/// its segments.
+void ArtifactPlan::copyBytes(const TensorInfo &tensor, uint64_t offset,
+                             std::vector<uint8_t> &out) const {
+  uint64_t done = 0, at = 0;
+  for (const TensorSegment &s : tensor.segments) {
+    llvm::ArrayRef<uint8_t> bytes = parts.checkpoint->bytes(s);
+    uint64_t end = at + bytes.size();
+    while (done < out.size() && offset + done < end) {
+      uint64_t from = offset + done - at;
+      uint64_t n = std::min<uint64_t>(out.size() - done, bytes.size() - from);
+      std::memcpy(out.data() + done, bytes.data() + from, n);
+      done += n;
+    }
+    at = end;
+  }
 }
 
 llvm::Error liquid::writeArtifact(const ArtifactParts &parts,

@@ -38,6 +38,10 @@ static uint64_t alignUp(uint64_t n) { return (n + kAlign - 1) / kAlign * kAlign;
 
 static uint64_t byteSize(Type type) {
   auto tensor = cast<RankedTensorType>(type);
+  if (auto q = dyn_cast<mlir::liquid::QuantizedTypeInterface>(
+          tensor.getElementType()))
+    return uint64_t(tensor.getNumElements() / q.getBlockSize()) *
+           q.getBlockBytes();
   return uint64_t(tensor.getNumElements()) *
          (tensor.getElementType().getIntOrFloatBitWidth() / 8);
 }
@@ -94,14 +98,24 @@ llvm::Error Planner::addKernels(ModuleOp kernels) {
 }
 
 llvm::Expected<PlannedBinding> Planner::bind(Value root) {
+  // A packed weight is the checkpoint tensor in another layout: a weight
+  // of its own, next to the unpacked one if that is read too.
+  RankedTensorType packed;
+  if (auto pack = root.getDefiningOp<mlir::liquid::PackOp>()) {
+    packed = cast<RankedTensorType>(pack.getType());
+    root = pack.getSource();
+  }
   if (auto weight = root.getDefiningOp<mlir::liquid::WeightOp>()) {
     StringRef name = weight.getName();
     const TensorInfo *tensor = checkpoint.lookup(name);
     if (!tensor)
       return error("weight '" + name + "' is not in the checkpoint");
-    auto [it, inserted] = weightIndex.try_emplace(name, plan.weights.size());
+    std::string key = name.str();
+    if (packed)
+      llvm::raw_string_ostream(key) << "|" << packed;
+    auto [it, inserted] = weightIndex.try_emplace(key, plan.weights.size());
     if (inserted)
-      plan.weights.push_back(tensor);
+      plan.weights.push_back({tensor, packed});
     return PlannedBinding{BindingKind::Weight, it->second};
   }
   if (auto arg = dyn_cast<BlockArgument>(root)) {

@@ -52,9 +52,16 @@ struct PlannedState {
   uint64_t size = 0;
 };
 
+/// A checkpoint tensor as the kernels read it: as stored, or packed into
+/// the layout `packed` describes (a !liquid.panels tensor type).
+struct PlannedWeight {
+  const TensorInfo *tensor = nullptr;
+  mlir::RankedTensorType packed;
+};
+
 struct SchedulePlan {
-  std::vector<std::string> kernels;        ///< Exported symbols.
-  std::vector<const TensorInfo *> weights; ///< In first-use order.
+  std::vector<std::string> kernels;    ///< Exported symbols.
+  std::vector<PlannedWeight> weights;  ///< In first-use order.
   std::vector<PlannedState> states;
   std::vector<PlannedEntry> entries;
   uint64_t scratchSize = 0;

@@ -10,6 +10,7 @@
 #include "liquid/Pipelines/Pipelines.h"
 
 #include "liquid/Conversion/LiquidToLinalg.h"
+#include "liquid/Conversion/LiquidToVector.h"
 #include "liquid/Dialect/Liquid/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -39,15 +40,18 @@ using namespace mlir;
 /// liquid -> kernels + host schedule. Only the kernels are tidied: each
 /// tensor.empty of a schedule is a buffer of its own, which CSE would merge.
 static void addDispatchPasses(OpPassManager &pm) {
+  pm.addPass(mlir::liquid::createQuantizeProjectionsPass());
   pm.addPass(mlir::liquid::createFormDispatchesPass());
   OpPassManager &kernels = pm.nest<ModuleOp>();
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
 }
 
-/// Kernels: liquid -> linalg on tensors (the model ops, then element-wise
-/// arith/math on tensors), tidied up.
+/// Kernels: liquid -> linalg on tensors (the int8 kernels straight to
+/// vector code, then the other model ops, then element-wise arith/math on
+/// tensors), tidied up.
 static void addLinalgPasses(OpPassManager &kernels) {
+  kernels.addPass(mlir::liquid::createConvertLiquidToVectorPass());
   kernels.addPass(mlir::liquid::createConvertLiquidToLinalgPass());
   kernels.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   kernels.addPass(createCanonicalizerPass());
@@ -82,6 +86,7 @@ static void addLLVMPasses(OpPassManager &kernels) {
   kernels.addPass(createSCFToControlFlowPass());
   kernels.addPass(memref::createExpandStridedMetadataPass());
   kernels.addPass(createLowerAffinePass()); // Also what expansion produced.
+  kernels.addPass(mlir::liquid::createLowerDot4Pass());
   ConvertVectorToLLVMPassOptions vector;
   vector.reassociateFPReductions = true;
   kernels.addPass(createConvertVectorToLLVMPass(vector));

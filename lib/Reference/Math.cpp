@@ -29,18 +29,38 @@ using namespace liquid::reference;
 // Weights
 //===----------------------------------------------------------------------===//
 
-void WeightMatrix::decodeRow(int64_t r, float *out) const {
+const uint8_t *WeightMatrix::rowData(int64_t r) const {
   assert(r >= 0 && r < numRows && "row out of range");
-  if (numCols == 0)
-    return;
   // The last part whose first row is <= r.
   auto it = std::upper_bound(
       parts.begin(), parts.end(), r,
       [](int64_t row, const Part &p) { return row < p.firstRow; });
   assert(it != parts.begin() && "rows start at part 0");
   const Part &part = *std::prev(it);
-  synth::decodeValues(type, part.data + (r - part.firstRow) * rowBytes,
-                      numCols, out);
+  return part.data + (r - part.firstRow) * rowBytes;
+}
+
+void WeightMatrix::decodeRow(int64_t r, float *out) const {
+  if (numCols == 0)
+    return;
+  synth::decodeValues(type, rowData(r), numCols, out);
+}
+
+void WeightMatrix::decodeRowBlocks(int64_t r, int8_t *q, float *d) const {
+  assert((type == DType::Q8_0 || type == DType::Q4_0) && "block types only");
+  const uint8_t *row = rowData(r);
+  int64_t blockBytes = type == DType::Q8_0 ? 34 : 18;
+  for (int64_t b = 0; b < numCols / 32; ++b) {
+    const uint8_t *block = row + b * blockBytes;
+    d[b] = synth::halfToFloat(uint16_t(block[0] | block[1] << 8));
+    for (int64_t i = 0; i < 32; ++i) {
+      if (type == DType::Q8_0)
+        q[32 * b + i] = static_cast<int8_t>(block[2 + i]);
+      else // Element i: low nibble of byte i, then high nibbles.
+        q[32 * b + i] = static_cast<int8_t>(
+            (i < 16 ? block[2 + i] & 0x0F : block[2 + i - 16] >> 4) - 8);
+    }
+  }
 }
 
 std::vector<float> WeightMatrix::decodeAll() const {
@@ -70,10 +90,51 @@ double reference::dot(const float *a, const float *b, int64_t n) {
   return sum;
 }
 
+float reference::quantizeBlock(const float *x, int8_t *q) {
+  float amax = 0;
+  for (int i = 0; i < 32; ++i)
+    amax = std::max(amax, std::fabs(x[i]));
+  float d = amax / 127.0f;
+  float inverse = d != 0 ? 1.0f / d : 0.0f;
+  for (int i = 0; i < 32; ++i)
+    q[i] = static_cast<int8_t>(std::nearbyint(x[i] * inverse));
+  return d;
+}
+
+/// matmulRows with the input quantized to int8 blocks.
+static void matmulRowsInt8(const WeightMatrix &w, int64_t firstRow,
+                           int64_t numRows, const float *x, int64_t T,
+                           float *y) {
+  int64_t n = w.cols(), blocks = n / 32;
+  std::vector<int8_t> xq(T * n), wq(n);
+  std::vector<float> xd(T * blocks), wd(blocks);
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t b = 0; b < blocks; ++b)
+      xd[t * blocks + b] =
+          quantizeBlock(x + t * n + 32 * b, &xq[t * n + 32 * b]);
+  for (int64_t r = 0; r < numRows; ++r) {
+    w.decodeRowBlocks(firstRow + r, wq.data(), wd.data());
+    for (int64_t t = 0; t < T; ++t) {
+      double sum = 0;
+      for (int64_t b = 0; b < blocks; ++b) {
+        int64_t exact = 0;
+        for (int64_t i = 32 * b; i < 32 * b + 32; ++i)
+          exact += int64_t(wq[i]) * int64_t(xq[t * n + i]);
+        sum += static_cast<double>(wd[b]) *
+               static_cast<double>(xd[t * blocks + b]) *
+               static_cast<double>(exact);
+      }
+      y[t * numRows + r] = static_cast<float>(sum);
+    }
+  }
+}
+
 void reference::matmulRows(const WeightMatrix &w, int64_t firstRow,
                            int64_t numRows, const float *x, int64_t T,
                            float *y) {
   assert(firstRow >= 0 && firstRow + numRows <= w.rows() && "rows in range");
+  if (w.quantizesInput())
+    return matmulRowsInt8(w, firstRow, numRows, x, T, y);
   int64_t n = w.cols();
   std::vector<float> row(n);
   for (int64_t r = 0; r < numRows; ++r) {

@@ -168,7 +168,8 @@ Expected<std::vector<float>> Loader::vector(TensorRole role,
   return m->decodeAll();
 }
 
-Expected<std::unique_ptr<Model>> Model::load(const Checkpoint &ckpt) {
+Expected<std::unique_ptr<Model>> Model::load(const Checkpoint &ckpt,
+                                             LoadOptions options) {
   Loader loader(ckpt);
   if (Error err = loader.checkConfig())
     return std::move(err);
@@ -242,5 +243,19 @@ Expected<std::unique_ptr<Model>> Model::load(const Checkpoint &ckpt) {
   }
   if (err)
     return std::move(err);
+  if (options.quantizeActivations) {
+    // Every matrix multiplied with activations (not the embedding table,
+    // which is gathered; not the f32 router).
+    auto quantize = [](WeightMatrix &w) {
+      w.setQuantizedInput(w.dtype() == DType::Q8_0 ||
+                          w.dtype() == DType::Q4_0);
+    };
+    quantize(model->output);
+    for (LayerWeights &l : model->layers)
+      for (WeightMatrix *w : {&l.q, &l.k, &l.v, &l.out, &l.inProj, &l.outProj,
+                              &l.gate, &l.up, &l.down, &l.expertsGate,
+                              &l.expertsUp, &l.expertsDown})
+        quantize(*w);
+  }
   return std::move(model);
 }

@@ -17,6 +17,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <string>
 
 using namespace liquid::runtime;
@@ -130,6 +131,18 @@ void printSections(const ArtifactView &view) {
          counted(artifact.targets()->size(), "target").c_str());
   printf("  weights: %s in %s\n", size(weights).c_str(),
          counted(count(artifact.weights()), "segment").c_str());
+  // Per layout: as the checkpoint stores them, or as the compiler packed
+  // them for their kernels.
+  std::map<std::string, std::pair<unsigned, uint64_t>> layouts;
+  for (uint32_t i = 0; i < count(artifact.weights()); ++i) {
+    const lqm::Weight &w = *artifact.weights()->Get(i);
+    auto &entry = layouts[w.layout() ? w.layout()->str() : "checkpoint layout"];
+    ++entry.first;
+    entry.second += w.data()->size();
+  }
+  for (const auto &[layout, entry] : layouts)
+    printf("    %s: %s, %s\n", layout.c_str(),
+           counted(entry.first, "tensor").c_str(), size(entry.second).c_str());
   printf("  file: %s, data base at byte %llu\n", size(view.fileSize).c_str(),
          (unsigned long long)view.dataBase);
 }
@@ -144,9 +157,13 @@ std::string binding(const lqm::Artifact &artifact, const lqm::Binding &b) {
   case lqm::BindingKind_State:
     return std::string("state ") +
            artifact.state()->Get(b.index())->name()->c_str();
-  case lqm::BindingKind_Weight:
-    return std::string("weight ") +
-           artifact.weights()->Get(b.index())->name()->c_str();
+  case lqm::BindingKind_Weight: {
+    const lqm::Weight &w = *artifact.weights()->Get(b.index());
+    std::string text = std::string("weight ") + w.name()->c_str();
+    if (w.layout())
+      text += std::string(" in ") + w.layout()->c_str();
+    return text;
+  }
   case lqm::BindingKind_Scratch:
     snprintf(text, sizeof(text), "scratch [%llu, +%llu)",
              (unsigned long long)b.offset(), (unsigned long long)b.size());

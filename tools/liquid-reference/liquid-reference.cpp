@@ -44,6 +44,12 @@ static cl::opt<unsigned>
                cl::desc("Tokens to generate greedily after the prompt "
                         "(default 8)"),
                cl::value_desc("N"), cl::init(8), cl::cat(category));
+static cl::opt<bool> quantizeActivations(
+    "quantize-activations",
+    cl::desc("Quantize the input of every product with a Q8_0 / Q4_0 "
+             "weight to int8 blocks of 32, as liquidc's int8 kernels do "
+             "(default: f32 activations)"),
+    cl::cat(category));
 static cl::opt<std::string> dumpLogits(
     "dump-logits",
     cl::desc("Write the logits of every evaluated position as raw "
@@ -101,7 +107,7 @@ int main(int argc, char **argv) {
   if (!ckpt)
     return fail(llvm::toString(ckpt.takeError()));
   llvm::Expected<std::unique_ptr<reference::Model>> model =
-      reference::Model::load(**ckpt);
+      reference::Model::load(**ckpt, {quantizeActivations});
   if (!model)
     return fail(llvm::toString(model.takeError()));
   int64_t vocab = (*model)->config().vocabSize;

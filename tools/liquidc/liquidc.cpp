@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "liquid/Artifact/ArtifactWriter.h"
+#include "liquid/Dialect/Liquid/LiquidOps.h"
 #include "liquid/Import/Checkpoint.h"
 #include "liquid/Import/ImportModel.h"
 #include "liquid/InitAll.h"
@@ -81,31 +82,26 @@ static int fail(llvm::Error error) {
 
 /// Code generation and the .lqm file, with progress on stderr.
 static int emitArtifact(const liquid::Checkpoint &checkpoint,
-                         mlir::ModuleOp module) {
+                         mlir::ModuleOp module,
+                         const liquid::CPUTarget &target) {
   // Copied first: LLD resets every command-line option when it runs.
   std::string output = outputPath;
-  if (output == "-")
-    return fail(llvm::createStringError(
-        "an artifact needs an output file: pass -o FILE.lqm"));
-  auto target = liquid::resolveCPUTarget(cpu);
-  if (!target)
-    return fail(target.takeError());
   llvm::TimeRecord start = llvm::TimeRecord::getCurrentTime();
   auto kernels = module.lookupSymbol<mlir::ModuleOp>("kernels");
   if (!kernels)
     return fail(llvm::createStringError("the compiled module has no kernels"));
-  auto code = liquid::emitSharedObject(kernels, *target);
+  auto code = liquid::emitSharedObject(kernels, target);
   if (!code)
     return fail(code.takeError());
   double seconds =
       llvm::TimeRecord::getCurrentTime().getWallTime() - start.getWallTime();
   llvm::errs() << llvm::format("liquidc: code for %s (%s): %zu bytes in %.2f s\n",
-                               target->cpu.c_str(), target->triple.c_str(),
+                               target.cpu.c_str(), target.triple.c_str(),
                                code->size(), seconds);
   liquid::ArtifactParts parts;
   parts.checkpoint = &checkpoint;
   parts.module = module;
-  parts.target = *target;
+  parts.target = target;
   parts.code = std::move(*code);
   // Written to a temporary file and renamed: never a half-written output.
   if (llvm::Error error = llvm::writeToOutput(
@@ -135,6 +131,12 @@ int main(int argc, char **argv) {
       "printing options (--mlir-print-ir-after=<pass>, --mlir-print-debuginfo,\n"
       "...) apply too; --help-hidden lists them.\n");
 
+  if (compileTo == Phase::Artifact && outputPath == "-")
+    return fail(llvm::createStringError(
+        "an artifact needs an output file: pass -o FILE.lqm"));
+  auto target = liquid::resolveCPUTarget(cpu);
+  if (!target)
+    return fail(target.takeError());
   auto checkpoint = liquid::readCheckpoint(inputPath);
   if (!checkpoint)
     return fail(checkpoint.takeError());
@@ -150,6 +152,12 @@ int main(int argc, char **argv) {
   auto module = liquid::importModel(context, **checkpoint, options);
   if (!module)
     return fail(module.takeError());
+  // What every code generation decision reads (#liquid.target).
+  (**module)->setAttr("liquid.target",
+                     mlir::liquid::TargetAttr::get(
+                         &context, target->triple, target->cpu,
+                         target->requiredFeatures, target->vectorBits,
+                         target->vectorRegisters));
 
   mlir::PassManager pm(&context);
   if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
@@ -159,7 +167,7 @@ int main(int argc, char **argv) {
     return fail(llvm::createStringError(
         inputPath + ": compilation failed (diagnostics above)"));
   if (compileTo == Phase::Artifact)
-    return emitArtifact(**checkpoint, **module);
+    return emitArtifact(**checkpoint, **module, *target);
 
   // Written to a temporary file and renamed: never a half-written output.
   if (llvm::Error error = llvm::writeToOutput(

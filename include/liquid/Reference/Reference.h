@@ -58,6 +58,13 @@ public:
   DType dtype() const { return type; }
   /// Writes row `r` as f32 to `out[0, cols)`.
   void decodeRow(int64_t r, float *out) const;
+  /// For Q8_0 / Q4_0: row `r`'s signed values to `q[0, cols)` and its
+  /// block scales to `d[0, cols / 32)`, value = d * q.
+  void decodeRowBlocks(int64_t r, int8_t *q, float *d) const;
+  /// Whether products with this matrix quantize their input to int8 blocks
+  /// first (LoadOptions::quantizeActivations, Q8_0 / Q4_0 only).
+  bool quantizesInput() const { return quantizedInput; }
+  void setQuantizedInput(bool on) { quantizedInput = on; }
   /// Every value, row-major.
   std::vector<float> decodeAll() const;
 
@@ -66,7 +73,10 @@ private:
     int64_t firstRow;
     const uint8_t *data;
   };
+  const uint8_t *rowData(int64_t r) const;
+
   DType type = DType::F32;
+  bool quantizedInput = false;
   int64_t numRows = 0, numCols = 0;
   uint64_t rowBytes = 0;
   /// The tensor's segments, each a whole number of rows, by first row.
@@ -93,11 +103,20 @@ struct LayerWeights {
   WeightMatrix expertsGate, expertsUp, expertsDown; ///< [E*I, H], [E*H, I]
 };
 
+/// How a Model computes, beyond what the checkpoint says.
+struct LoadOptions {
+  /// Quantize the input of every product with a Q8_0 / Q4_0 matrix to int8
+  /// blocks (quantizeBlock) and multiply the integers exactly, as liquidc's
+  /// int8 kernels do. Off: the activations stay f32 (LFM2.md §0).
+  bool quantizeActivations = false;
+};
+
 /// A checkpoint's weights, checked against the tensor table of its config
 /// (every tensor present with the expected shape and size, nothing else).
 class Model {
 public:
-  static llvm::Expected<std::unique_ptr<Model>> load(const Checkpoint &ckpt);
+  static llvm::Expected<std::unique_ptr<Model>>
+  load(const Checkpoint &ckpt, LoadOptions options = {});
 
   const ModelConfig &config() const { return cfg; }
   /// The checkpoint path, for error messages.
@@ -159,8 +178,15 @@ private:
 /// exact in double).
 double dot(const float *a, const float *b, int64_t n);
 
+/// One block of 32 activations as int8: d = max|x| / 127 and
+/// q[i] = round_even(x[i] * (1 / d)) in f32 (all 0 when d is 0); returns d.
+float quantizeBlock(const float *x, int8_t *q);
+
 /// y[t][r] = sum_i W[firstRow + r][i] * x[t][i] for r < numRows, t < T;
 /// x is [T][W.cols()], y is [T][numRows]. Each row of W is decoded once.
+/// When W.quantizesInput(), x is quantized block by block (quantizeBlock)
+/// and y[t][r] = sum_b d_w[b] * d_x[t][b] * (exact integer dot product of
+/// block b).
 void matmulRows(const WeightMatrix &w, int64_t firstRow, int64_t numRows,
                 const float *x, int64_t T, float *y);
 /// matmulRows over all rows of `w`.

@@ -93,6 +93,10 @@ llvm::Expected<CPUTarget> liquid::resolveCPUTarget(llvm::StringRef cpu) {
       target.requiredFeatures += ",";
     target.requiredFeatures += feature;
   }
+  target.vectorBits = info->checkFeatures("+avx512f") ? 512
+                      : info->checkFeatures("+avx2") ? 256
+                                                     : 128;
+  target.vectorRegisters = info->checkFeatures("+avx512f") ? 32 : 16;
   return target;
 }
 

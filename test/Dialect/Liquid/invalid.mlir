@@ -825,3 +825,81 @@ func.func @f(%w: tensor<8x64x!liquid.q8_0>) {
   %b = liquid.bitcast %w : tensor<8x64x!liquid.q8_0> to tensor<8x2x32xi8>
   return
 }
+
+// -----
+
+// Tests that the int8 form of a projection is all or nothing.
+func.func @f(%x: tensor<1x64xf32>, %w: tensor<32x64x!liquid.panels<!liquid.q8_0, 16>>) {
+  // expected-error @below {{takes !liquid.q8_act input exactly when its weights are !liquid.panels}}
+  %y = liquid.linear %x, %w : tensor<1x64xf32>, tensor<32x64x!liquid.panels<!liquid.q8_0, 16>> -> tensor<1x32xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x64x!liquid.q8_act>, %w: tensor<32x64x!liquid.q8_0>) {
+  // expected-error @below {{takes !liquid.q8_act input exactly when its weights are !liquid.panels}}
+  %y = liquid.linear %x, %w : tensor<1x64x!liquid.q8_act>, tensor<32x64x!liquid.q8_0> -> tensor<1x32xf32>
+  return
+}
+
+// -----
+
+// Tests that panels hold whole panels of rows of Q8_0 / Q4_0 blocks.
+func.func @f(%w: tensor<24x64x!liquid.q4_0>) {
+  // expected-error @below {{result rows (24) must be a multiple of the panel rows (16)}}
+  %p = liquid.pack %w : tensor<24x64x!liquid.q4_0> -> tensor<24x64x!liquid.panels<!liquid.q4_0, 16>>
+  return
+}
+
+// -----
+
+func.func @f(%w: tensor<32x64x!liquid.q4_0>) {
+  // expected-error @below {{packs '!liquid.q4_0' weights into panels of '!liquid.q8_0'}}
+  %p = liquid.pack %w : tensor<32x64x!liquid.q4_0> -> tensor<32x64x!liquid.panels<!liquid.q8_0, 16>>
+  return
+}
+
+// -----
+
+// expected-error @below {{panels hold !liquid.q8_0 or !liquid.q4_0 blocks, not 'bf16'}}
+func.func @f(%w: tensor<32x64x!liquid.panels<bf16, 16>>) {
+  return
+}
+
+// -----
+
+// expected-error @below {{panel rows must be a power of two in [1, 64], got 12}}
+func.func @f(%w: tensor<36x64x!liquid.panels<!liquid.q8_0, 12>>) {
+  return
+}
+
+// -----
+
+// Tests that checkpoint tensors are declared in checkpoint types.
+// expected-error @below {{declares a checkpoint tensor, which cannot be '!liquid.q8_act'}}
+liquid.param @x : tensor<1x64x!liquid.q8_act>
+
+// -----
+
+// Tests that a quantized activation keeps its input's shape.
+func.func @f(%x: tensor<2x64xf32>) {
+  // expected-error @below {{result must have the input's shape}}
+  %q = liquid.quantize %x : tensor<2x64xf32> -> tensor<1x64x!liquid.q8_act>
+  return
+}
+
+// -----
+
+// Tests that a byte dot product takes four bytes per accumulator lane.
+func.func @f(%acc: vector<16xi32>, %a: vector<32xi8>) {
+  // expected-error @below {{needs 4 bytes per accumulator lane: 32 bytes for 16 lanes}}
+  %r = liquid.dot4 %acc, %a, %a : vector<32xi8> into vector<16xi32>
+  return
+}
+
+// -----
+
+// expected-error @below {{vector_bits must be 128, 256 or 512, got 384}}
+module attributes {liquid.target = #liquid.target<triple = "", cpu = "x", features = "", vector_bits = 384, vector_registers = 32>} {
+}

@@ -134,3 +134,35 @@ func.func @bitcast_fold(%w: tensor<64x64x!liquid.q4_0>) -> tensor<64x64x!liquid.
   %w2 = liquid.bitcast %b : tensor<64x2x18xi8> to tensor<64x64x!liquid.q4_0>
   return %w2 : tensor<64x64x!liquid.q4_0>
 }
+
+// -----
+
+// Tests the int8 forms: activations quantized to blocks, a weight packed
+// into panels and its byte view ([rows / 16, blocks * 16 * 18]), the int8
+// linear and FFN, and the byte dot product.
+// CHECK-LABEL: func.func @int8
+// CHECK: liquid.quantize %{{.+}} : tensor<2x64xf32> -> tensor<2x64x!liquid.q8_act>
+// CHECK: liquid.pack %{{.+}} : tensor<32x64x!liquid.q4_0> -> tensor<32x64x!liquid.panels<!liquid.q4_0, 16>>
+// CHECK: liquid.bitcast %{{.+}} : tensor<32x64x!liquid.panels<!liquid.q4_0, 16>> to tensor<2x576xi8>
+// CHECK: liquid.bitcast %{{.+}} : tensor<2x64x!liquid.q8_act> to tensor<2x2x40xi8>
+// CHECK: liquid.linear %{{.+}}, %{{.+}} : tensor<2x64x!liquid.q8_act>, tensor<32x64x!liquid.panels<!liquid.q4_0, 16>> -> tensor<2x32xf32>
+// CHECK: liquid.ffn {{.+}} : tensor<2x64x!liquid.q8_act>, tensor<32x64x!liquid.panels<!liquid.q4_0, 16>>, tensor<32x64x!liquid.panels<!liquid.q4_0, 16>>, tensor<64x32x!liquid.panels<!liquid.q8_0, 16>>
+// CHECK: liquid.dot4 %{{.+}}, %{{.+}}, %{{.+}} : vector<64xi8> into vector<16xi32>
+func.func @int8(%x: tensor<2x64xf32>, %w: tensor<32x64x!liquid.q4_0>, %d: tensor<64x32x!liquid.panels<!liquid.q8_0, 16>>,
+                %acc: vector<16xi32>, %a: vector<64xi8>) -> (tensor<2x32xf32>, tensor<2x64xf32>, vector<16xi32>) {
+  %xq = liquid.quantize %x : tensor<2x64xf32> -> tensor<2x64x!liquid.q8_act>
+  %p = liquid.pack %w : tensor<32x64x!liquid.q4_0> -> tensor<32x64x!liquid.panels<!liquid.q4_0, 16>>
+  %pb = liquid.bitcast %p : tensor<32x64x!liquid.panels<!liquid.q4_0, 16>> to tensor<2x576xi8>
+  %xb = liquid.bitcast %xq : tensor<2x64x!liquid.q8_act> to tensor<2x2x40xi8>
+  %y = liquid.linear %xq, %p : tensor<2x64x!liquid.q8_act>, tensor<32x64x!liquid.panels<!liquid.q4_0, 16>> -> tensor<2x32xf32>
+  %f = liquid.ffn %xq, %p, %p, %d : tensor<2x64x!liquid.q8_act>, tensor<32x64x!liquid.panels<!liquid.q4_0, 16>>, tensor<32x64x!liquid.panels<!liquid.q4_0, 16>>, tensor<64x32x!liquid.panels<!liquid.q8_0, 16>>
+  %r = liquid.dot4 %acc, %a, %a : vector<64xi8> into vector<16xi32>
+  return %y, %f, %r : tensor<2x32xf32>, tensor<2x64xf32>, vector<16xi32>
+}
+
+// -----
+
+// Tests the target description attribute.
+// CHECK: module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver5", features = "avx2,avx512vnni", vector_bits = 512, vector_registers = 32>}
+module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver5", features = "avx2,avx512vnni", vector_bits = 512, vector_registers = 32>} {
+}

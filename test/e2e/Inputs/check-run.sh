@@ -5,11 +5,14 @@
 # on the same prompt (comma-separated token ids) for N greedy tokens, then
 # checks that the generated ids are identical and the logits of every
 # evaluated position agree (compare-logits.py, 1e-4 x max |logit|).
+# REFERENCE_FLAGS (environment) go to liquid-reference, e.g.
+# --quantize-activations for checkpoints whose products liquidc compiles
+# to int8 kernels.
 set -e
 ckpt=$1 art=$2 prompt=$3 n=$4
 shift 4
 out=$art.check
-liquid-reference "$ckpt" --tokens "$prompt" -n "$n" --dump-logits "$out.want" > "$out.want.ids"
+liquid-reference "$ckpt" ${REFERENCE_FLAGS:-} --tokens "$prompt" -n "$n" --dump-logits "$out.want" > "$out.want.ids"
 liquid-run "$art" --tokens "$prompt" -n "$n" --dump-logits "$out.got" "$@" > "$out.got.ids" 2> "$out.log"
 if ! cmp -s "$out.want.ids" "$out.got.ids"; then
   echo "generated ids differ: reference $(cat "$out.want.ids"), compiled $(cat "$out.got.ids")"

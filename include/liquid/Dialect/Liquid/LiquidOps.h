@@ -10,6 +10,7 @@
 #ifndef LIQUID_DIALECT_LIQUID_LIQUIDOPS_H
 #define LIQUID_DIALECT_LIQUID_LIQUIDOPS_H
 
+#include "liquid/Dialect/Liquid/LiquidAttrs.h"
 #include "liquid/Dialect/Liquid/LiquidDialect.h"
 #include "liquid/Dialect/Liquid/LiquidTypes.h"
 

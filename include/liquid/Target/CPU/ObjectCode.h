@@ -27,6 +27,11 @@ struct CPUTarget {
   /// The vector ISA features the code may use, comma-separated in LLVM's
   /// spelling ("avx2,fma,avx512f"): what the runtime checks before loading.
   std::string requiredFeatures;
+  /// Width of the vector registers kernels are shaped for: 512 with
+  /// AVX-512, 256 with AVX2, else 128.
+  unsigned vectorBits = 128;
+  /// How many vector registers there are: 32 with AVX-512, else 16.
+  unsigned vectorRegisters = 16;
 };
 
 /// Resolves `cpu` ("" or "native": this machine; else an LLVM CPU name such

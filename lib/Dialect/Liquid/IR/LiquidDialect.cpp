@@ -28,6 +28,7 @@ void LiquidDialect::initialize() {
 #include "liquid/Dialect/Liquid/LiquidOps.cpp.inc"
       >();
   registerTypes();
+  registerAttributes();
 }
 
 #define GET_OP_CLASSES

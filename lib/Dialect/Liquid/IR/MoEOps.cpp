@@ -56,6 +56,8 @@ LogicalResult MoERouterOp::verify() {
 LogicalResult MoEExpertsOp::verify() {
   Operation *op = *this;
   if (failed(expectRank(op, getInput(), 2, "input")) ||
+      failed(expectProjectionForm(op, getInput(),
+                                  {getGate(), getUp(), getDown()})) ||
       failed(verifyRouting(op, getInput(), getExpertIds(),
                            getExpertWeights())))
     return failure();

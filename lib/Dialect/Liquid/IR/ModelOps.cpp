@@ -13,6 +13,10 @@ using namespace mlir::liquid;
 using namespace mlir::liquid::detail;
 
 LogicalResult ParamOp::verify() {
+  Type element = getTensorType().getElementType();
+  if (isa<PanelsType, Q8ActType>(element))
+    return emitOpError() << "declares a checkpoint tensor, which cannot be "
+                         << element;
   return expectWholeBlocks(*this, getType(), "type");
 }
 
@@ -30,11 +34,17 @@ LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 
 RankedTensorType BitcastOp::getByteType(RankedTensorType quantized) {
   auto q = cast<QuantizedTypeInterface>(quantized.getElementType());
-  SmallVector<int64_t> shape(quantized.getShape());
-  shape.back() /= q.getBlockSize();
-  shape.push_back(q.getBlockBytes());
-  return RankedTensorType::get(shape,
+  return RankedTensorType::get(q.getByteShape(quantized.getShape()),
                                IntegerType::get(quantized.getContext(), 8));
+}
+
+Value BitcastOp::viewAsBytes(OpBuilder &b, Location loc, Value quantized) {
+  RankedTensorType bytes =
+      getByteType(cast<RankedTensorType>(quantized.getType()));
+  if (auto view = quantized.getDefiningOp<BitcastOp>())
+    if (view.getSource().getType() == bytes)
+      return view.getSource();
+  return BitcastOp::create(b, loc, bytes, quantized);
 }
 
 LogicalResult BitcastOp::verify() {
@@ -64,6 +74,8 @@ LogicalResult EmbedOp::verify() {
       failed(expectSize(op, dim(getResult(), 1), "result width",
                         dim(getTable(), 1), "table width")))
     return failure();
+  if (isPanels(getTable()))
+    return emitOpError("table cannot be in panels");
   return expectWholeBlocks(op, getTable().getType(), "table");
 }
 
@@ -105,12 +117,18 @@ static LogicalResult verifyMatmul(Operation *op, Value input, Value weight,
 }
 
 LogicalResult LinearOp::verify() {
+  if (failed(expectProjectionForm(*this, getInput(), getWeight())))
+    return failure();
+  if (!cast<ShapedType>(getType()).getElementType().isF32())
+    return emitOpError("result must be f32");
   return verifyMatmul(*this, getInput(), getWeight(), getResult(), "weight");
 }
 
 LogicalResult FFNOp::verify() {
   Operation *op = *this;
-  if (failed(verifyMatmul(op, getInput(), getGate(), Value(), "gate")) ||
+  if (failed(expectProjectionForm(op, getInput(),
+                                  {getGate(), getUp(), getDown()})) ||
+      failed(verifyMatmul(op, getInput(), getGate(), Value(), "gate")) ||
       failed(verifyMatmul(op, getInput(), getUp(), Value(), "up")) ||
       failed(expectRank(op, getDown(), 2, "down")) ||
       failed(expectWholeBlocks(op, getDown().getType(), "down")))

@@ -56,11 +56,41 @@ inline LogicalResult expectWholeBlocks(Operation *op, Type type,
   if (tensor.getRank() == 0)
     return op->emitOpError() << what << " of a quantized type needs rank >= 1";
   int64_t inner = tensor.getShape().back();
-  if (inner % q.getBlockSize() == 0)
+  if (inner % q.getBlockSize() != 0)
+    return op->emitOpError() << what << " innermost dimension (" << inner
+                             << ") must be a multiple of the block size ("
+                             << q.getBlockSize() << ")";
+  auto panels = dyn_cast<PanelsType>(q);
+  if (!panels)
     return success();
-  return op->emitOpError() << what << " innermost dimension (" << inner
-                           << ") must be a multiple of the block size ("
-                           << q.getBlockSize() << ")";
+  if (tensor.getRank() < 2)
+    return op->emitOpError() << what << " in panels needs rank >= 2";
+  int64_t rows = tensor.getShape().drop_back().back();
+  if (rows % panels.getRows() == 0)
+    return success();
+  return op->emitOpError() << what << " rows (" << rows
+                           << ") must be a multiple of the panel rows ("
+                           << panels.getRows() << ")";
+}
+
+inline bool isQuantizedActivation(Value v) {
+  return isa<Q8ActType>(cast<ShapedType>(v.getType()).getElementType());
+}
+
+inline bool isPanels(Value v) {
+  return isa<PanelsType>(cast<ShapedType>(v.getType()).getElementType());
+}
+
+/// The int8 form of a projection is all or nothing: `!liquid.q8_act` input
+/// exactly when the weights are `!liquid.panels`.
+inline LogicalResult expectProjectionForm(Operation *op, Value input,
+                                          ValueRange weights) {
+  for (Value w : weights)
+    if (isPanels(w) != isQuantizedActivation(input))
+      return op->emitOpError()
+             << "takes !liquid.q8_act input exactly when its weights are "
+                "!liquid.panels";
+  return success();
 }
 
 } // namespace mlir::liquid::detail

@@ -22,6 +22,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace mlir::liquid {
@@ -63,26 +65,32 @@ static Value sliceLeading(OpBuilder &b, Location loc, Value w, Value offset,
   if (auto view = w.getDefiningOp<BitcastOp>())
     source = view.getSource();
   auto type = cast<RankedTensorType>(source.getType());
+  auto logical = cast<RankedTensorType>(w.getType());
+  // Leading entries per byte-view entry: a panel of rows is one entry of
+  // the byte view of a [rows, columns] weight in panels.
+  int64_t per = logical.getDimSize(0) / type.getDimSize(0);
+  if (per != 1)
+    offset = arith::DivUIOp::create(b, loc, offset,
+                                    arith::ConstantIndexOp::create(b, loc, per));
   SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(count)},
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(count / per)},
                             strides(type.getRank(), b.getIndexAttr(1));
   offsets[0] = offset;
   for (int64_t d : type.getShape().drop_front())
     sizes.push_back(b.getIndexAttr(d));
-  auto shapeOf = [&](RankedTensorType t) {
+  auto shapeOf = [&](RankedTensorType t, int64_t leading) {
     SmallVector<int64_t> shape(t.getShape());
     if (dropLeading)
       shape.erase(shape.begin());
     else
-      shape[0] = count;
+      shape[0] = leading;
     return RankedTensorType::get(shape, t.getElementType());
   };
-  Value slice = tensor::ExtractSliceOp::create(b, loc, shapeOf(type), source,
-                                               offsets, sizes, strides);
+  Value slice = tensor::ExtractSliceOp::create(
+      b, loc, shapeOf(type, count / per), source, offsets, sizes, strides);
   if (source == w)
     return slice;
-  return BitcastOp::create(b, loc,
-                           shapeOf(cast<RankedTensorType>(w.getType())), slice);
+  return BitcastOp::create(b, loc, shapeOf(logical, count), slice);
 }
 
 /// Rows [row, row + count) of a weight [N, K].
@@ -96,16 +104,66 @@ static Value sliceExpert(OpBuilder &b, Location loc, Value w, Value e) {
   return sliceLeading(b, loc, w, e, 1, /*dropLeading=*/true);
 }
 
-/// `part` [T, r] written into columns [col, col + r) of `dest` [T, N].
+/// `part` [T, r] written into columns [col, col + r) of `dest` [T, N]. Int8
+/// activation blocks are written as bytes: blocks [col / 32, (col + r) / 32)
+/// of the byte view `[T, N / 32, bytes]`.
 static Value insertColumns(OpBuilder &b, Location loc, Value part, Value dest,
                            Value col) {
+  if (auto q = dyn_cast<QuantizedTypeInterface>(getElementTypeOrSelf(part))) {
+    part = BitcastOp::viewAsBytes(b, loc, part);
+    dest = BitcastOp::viewAsBytes(b, loc, dest);
+    col = arith::DivUIOp::create(
+        b, loc, col, arith::ConstantIndexOp::create(b, loc, q.getBlockSize()));
+  }
   auto type = cast<RankedTensorType>(part.getType());
-  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), col};
-  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(type.getDimSize(0)),
-                                     b.getIndexAttr(type.getDimSize(1))};
-  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  offsets[1] = col;
+  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
+  for (int64_t d : type.getShape())
+    sizes.push_back(b.getIndexAttr(d));
   return tensor::InsertSliceOp::create(b, loc, part, dest, offsets, sizes,
                                        strides);
+}
+
+/// Row `t` of `x` [T, H] as [1, H]; int8 activation blocks are sliced as
+/// bytes and viewed back.
+static Value sliceTokenRow(OpBuilder &b, Location loc, Value x, Value t) {
+  auto logical = cast<RankedTensorType>(x.getType());
+  Value source = x;
+  if (isa<QuantizedTypeInterface>(logical.getElementType()))
+    source = BitcastOp::viewAsBytes(b, loc, x);
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  offsets[0] = t;
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1)},
+                            strides(type.getRank(), b.getIndexAttr(1));
+  for (int64_t d : type.getShape().drop_front())
+    sizes.push_back(b.getIndexAttr(d));
+  SmallVector<int64_t> shape(type.getShape());
+  shape[0] = 1;
+  Value row = tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), source,
+      offsets, sizes, strides);
+  if (source == x)
+    return row;
+  return BitcastOp::create(
+      b, loc,
+      RankedTensorType::get({1, logical.getDimSize(1)},
+                            logical.getElementType()),
+      row);
+}
+
+/// `h` ready to be the input of a projection over `weight`: quantized to
+/// int8 blocks when the weight is in panels.
+static Value projectionInput(OpBuilder &b, Location loc, Value h,
+                             Value weight) {
+  if (!isa<PanelsType>(getElementTypeOrSelf(weight)))
+    return h;
+  auto type = cast<RankedTensorType>(h.getType());
+  return QuantizeOp::create(
+      b, loc,
+      RankedTensorType::get(type.getShape(), Q8ActType::get(b.getContext())),
+      h);
 }
 
 namespace {
@@ -123,7 +181,7 @@ public:
   LogicalResult form(func::FuncOp entry);
 
 private:
-  LogicalResult formWhole(Operation *op);
+  LogicalResult formWhole(Operation *op, QuantizeOp fused);
   void formLinear(OpBuilder &b, Location loc, Value x, Value w, Value result);
   void formFFN(FFNOp op);
   void formExperts(MoEExpertsOp op);
@@ -177,7 +235,7 @@ Operation *DispatchFormer::dispatch(OpBuilder &b, Location loc, StringRef name,
       inputs.push_back(kernelArgType(v.getType()));
     inputs.push_back(kb.getIndexType());
     for (int64_t t : tied)
-      results.push_back(args[t].getType());
+      results.push_back(kernelArgType(args[t].getType()));
     // Kernels are shared by layers: named after themselves, not the first
     // layer that launched them.
     Location kloc = NameLoc::get(kb.getStringAttr(symbol));
@@ -202,6 +260,9 @@ Operation *DispatchFormer::dispatch(OpBuilder &b, Location loc, StringRef name,
     }
     SmallVector<Value> outs =
         body(kb, kloc, viewed, entry->getArguments().back());
+    for (auto [out, type] : llvm::zip(outs, results))
+      if (out.getType() != type)
+        out = BitcastOp::viewAsBytes(kb, kloc, out);
     func::ReturnOp::create(kb, kloc, outs);
     ref = SymbolRefAttr::get(kernels.getSymNameAttr(),
                              {FlatSymbolRefAttr::get(ctx, symbol)});
@@ -243,7 +304,10 @@ void DispatchFormer::formFFN(FFNOp op) {
   auto xType = cast<RankedTensorType>(op.getType());
   int64_t tokens = xType.getDimSize(0);
   int64_t ffn = cast<RankedTensorType>(op.getGate().getType()).getDimSize(0);
-  auto hType = RankedTensorType::get({tokens, ffn}, b.getF32Type());
+  bool int8 = isa<PanelsType>(getElementTypeOrSelf(op.getDown()));
+  auto hType = RankedTensorType::get(
+      {tokens, ffn}, int8 ? Type(Q8ActType::get(b.getContext()))
+                          : Type(b.getF32Type()));
   int64_t r = rowsPerWorkgroup(ffn);
   SmallVector<Value> args = {op.getInput(), op.getGate(), op.getUp(),
                              scratch(b, loc, hType)};
@@ -266,6 +330,7 @@ void DispatchFormer::formFFN(FFNOp op) {
             math::ExpOp::create(kb, l, arith::NegFOp::create(kb, l, g)));
         Value h = arith::MulFOp::create(
             kb, l, arith::DivFOp::create(kb, l, g, den), u);
+        h = projectionInput(kb, l, h, op.getDown());
         return SmallVector<Value>{insertColumns(kb, l, h, a[3], row)};
       });
   formLinear(b, loc, up->getResult(0), op.getDown(), op.getResult());
@@ -282,7 +347,7 @@ void DispatchFormer::formFFN(FFNOp op) {
 void DispatchFormer::formExperts(MoEExpertsOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
-  auto xType = cast<RankedTensorType>(op.getInput().getType());
+  auto xType = cast<RankedTensorType>(op.getType());
   int64_t tokens = xType.getDimSize(0), hidden = xType.getDimSize(1);
   int64_t slots =
       cast<RankedTensorType>(op.getExpertIds().getType()).getDimSize(1);
@@ -331,12 +396,7 @@ void DispatchFormer::formExperts(MoEExpertsOp op) {
         OpBuilder ib = ifOp.getThenBodyBuilder();
         Value weight =
             tensor::ExtractOp::create(ib, l, a[2], ValueRange{t, r});
-        SmallVector<OpFoldResult> rowOffsets = {t, ib.getIndexAttr(0)};
-        SmallVector<OpFoldResult> rowSizes = {ib.getIndexAttr(1),
-                                              ib.getIndexAttr(hidden)};
-        SmallVector<OpFoldResult> ones(2, ib.getIndexAttr(1));
-        Value xt = tensor::ExtractSliceOp::create(ib, l, a[0], rowOffsets,
-                                                  rowSizes, ones);
+        Value xt = sliceTokenRow(ib, l, a[0], t);
         Value g = LinearOp::create(ib, l, row(ffn), xt, gate);
         Value u = LinearOp::create(ib, l, row(ffn), xt, up);
         // silu(g) * u = g * (1 / (1 + exp(-g))) * u, as the lowering of
@@ -353,7 +413,8 @@ void DispatchFormer::formExperts(MoEExpertsOp op) {
                 math::ExpOp::create(ib, l, arith::NegFOp::create(ib, l, g))));
         Value h = arith::MulFOp::create(
             ib, l, arith::MulFOp::create(ib, l, g, sigmoid), u);
-        Value y = LinearOp::create(ib, l, row(hidden), h, down);
+        Value y = LinearOp::create(ib, l, row(hidden),
+                                   projectionInput(ib, l, h, down), down);
         Value scaled =
             arith::MulFOp::create(ib, l, y, splat(row(hidden), weight));
         SmallVector<OpFoldResult> offsets = {r, t, ib.getIndexAttr(0)};
@@ -455,9 +516,21 @@ void DispatchFormer::formAttention(AttentionOp op) {
   op.erase();
 }
 
+/// The quantization of one of `op`'s results that can run in `op`'s kernel:
+/// that result has no other use.
+static QuantizeOp fusibleQuantize(Operation *op) {
+  for (Value result : op->getResults())
+    if (result.hasOneUse())
+      if (auto q = dyn_cast<QuantizeOp>(*result.getUsers().begin()))
+        return q;
+  return {};
+}
+
 /// The whole op in one workgroup: its state results update their state
-/// operands in place, every other result gets scratch.
-LogicalResult DispatchFormer::formWhole(Operation *op) {
+/// operands in place, every other result gets scratch. When `fused` is
+/// set, it quantizes one of the op's results in the same kernel, and the
+/// kernel writes the quantized blocks instead of that result.
+LogicalResult DispatchFormer::formWhole(Operation *op, QuantizeOp fused) {
   OpBuilder b(op);
   Location loc = op->getLoc();
   SmallVector<Value> args(op->getOperands());
@@ -473,16 +546,20 @@ LogicalResult DispatchFormer::formWhole(Operation *op) {
     if (dest < 0) {
       if (!isa<RankedTensorType>(result.getType()))
         return op->emitOpError("has a result that is not a tensor");
-      args.push_back(scratch(b, loc, result.getType()));
+      Type type = fused && fused.getInput() == result ? fused.getType()
+                                                      : result.getType();
+      args.push_back(scratch(b, loc, type));
       dest = args.size() - 1;
     }
     tied.push_back(dest);
   }
-  StringRef name = op->getName().stripDialect();
+  std::string name = op->getName().stripDialect().str();
   if (isa<arith::AddFOp>(op))
     name = "add";
+  if (fused)
+    name += "_quantize";
   std::string key =
-      kernelKey(op->getName().getStringRef(), args, tied, 1,
+      kernelKey(name, args, tied, 1,
                 DictionaryAttr::get(op->getContext(), op->getAttrs()));
   unsigned numOperands = op->getNumOperands();
   Operation *d = dispatch(
@@ -492,8 +569,18 @@ LogicalResult DispatchFormer::formWhole(Operation *op) {
         map.map(op->getOperands(), a.take_front(numOperands));
         Operation *clone = kb.clone(*op, map);
         clone->setLoc(l);
-        return SmallVector<Value>(clone->getResults());
+        SmallVector<Value> outs(clone->getResults());
+        if (fused) {
+          unsigned i = cast<OpResult>(fused.getInput()).getResultNumber();
+          outs[i] = QuantizeOp::create(kb, l, fused.getType(), outs[i]);
+        }
+        return outs;
       });
+  if (fused) {
+    unsigned i = cast<OpResult>(fused.getInput()).getResultNumber();
+    fused.replaceAllUsesWith(d->getResult(i));
+    fused.erase();
+  }
   op->replaceAllUsesWith(d->getResults());
   op->erase();
   return success();
@@ -501,10 +588,16 @@ LogicalResult DispatchFormer::formWhole(Operation *op) {
 
 LogicalResult DispatchFormer::form(func::FuncOp entry) {
   entry->setAttr("liquid.schedule", UnitAttr::get(entry.getContext()));
-  for (Operation &op :
-       llvm::make_early_inc_range(entry.getBody().front().getOperations())) {
-    if (isa<WeightOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-            func::ReturnOp, arith::ConstantOp>(op))
+  // Collected first: forming a dispatch may absorb the op after it (a
+  // quantization fused into its producer).
+  SmallVector<Operation *> ops;
+  for (Operation &op : entry.getBody().front())
+    if (!isa<WeightOp, PackOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+             func::ReturnOp, arith::ConstantOp>(op))
+      ops.push_back(&op);
+  DenseSet<Operation *> absorbed;
+  for (Operation *op : ops) {
+    if (absorbed.contains(op))
       continue;
     if (auto ffn = dyn_cast<FFNOp>(op)) {
       formFFN(ffn);
@@ -525,12 +618,16 @@ LogicalResult DispatchFormer::form(func::FuncOp entry) {
       linear.erase();
       continue;
     }
-    if (isa<LiquidDialect>(op.getDialect()) || isa<arith::AddFOp>(op)) {
-      if (failed(formWhole(&op)))
+    if (isa<LiquidDialect>(op->getDialect()) || isa<arith::AddFOp>(op)) {
+      QuantizeOp fused =
+          isa<QuantizeOp>(op) ? QuantizeOp() : fusibleQuantize(op);
+      if (fused)
+        absorbed.insert(fused);
+      if (failed(formWhole(op, fused)))
         return failure();
       continue;
     }
-    return op.emitOpError("cannot be placed in a dispatch");
+    return op->emitOpError("cannot be placed in a dispatch");
   }
   return success();
 }

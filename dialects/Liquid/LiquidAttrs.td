@@ -1,0 +1,56 @@
+//===- LiquidAttrs.td - Attributes of the liquid dialect -*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIQUID_ATTRS_TD
+#define LIQUID_ATTRS_TD
+
+include "Liquid/LiquidBase.td"
+
+def Liquid_TargetAttr : Liquid_Attr<"Target", "target"> {
+  let summary = "The machine a module's kernels are generated for";
+  let description = [{
+    The target description every code generation decision reads. The
+    driver (`liquidc --cpu=`) puts it on the top-level module as
+    `liquid.target`; passes look it up from any op inside. Nothing else in
+    the code generator knows which machine it is working for.
+
+    * `triple`: the LLVM target triple of the code.
+    * `cpu`: the LLVM CPU name the code is tuned for.
+    * `features`: the instruction-set features the code may use, in LLVM's
+      spelling, comma-separated (`avx2,fma,avx512f,avx512vnni`).
+    * `vector_bits`: the width of the vector registers the kernels are
+      shaped for (512 with AVX-512, 256 with AVX2, 128 otherwise). Weight
+      panels hold `vector_bits / 32` rows: one 32-bit lane per row.
+    * `vector_registers`: how many such registers there are (32 with
+      AVX-512, 16 with AVX2); register tiles are sized to fit them.
+
+    ```mlir
+    module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu",
+        cpu = "znver5", features = "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni",
+        vector_bits = 512, vector_registers = 32>} {
+    }
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"LLVM target triple">:$triple,
+                        StringRefParameter<"LLVM CPU name">:$cpu,
+                        StringRefParameter<"comma-separated features">:$features,
+                        "unsigned":$vector_bits,
+                        "unsigned":$vector_registers);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// True when `feature` (LLVM spelling, no sign) is in `features`.
+    bool hasFeature(::llvm::StringRef feature) const;
+    /// The 32-bit lanes of one vector register: the rows of a weight panel.
+    int64_t getLanes() const { return getVectorBits() / 32; }
+    /// The description on the nearest enclosing op that carries one
+    /// (`liquid.target`), or a portable default (128-bit vectors, no
+    /// features) when none does.
+    static TargetAttr lookup(::mlir::Operation *op);
+  }];
+}
+
+#endif // LIQUID_ATTRS_TD
