@@ -96,8 +96,11 @@ def QuantizeProjectionsPass : Pass<"liquid-quantize-projections", "ModuleOp"> {
     the target description (`#liquid.target`). Every `liquid.linear`,
     `liquid.ffn` and `liquid.moe_experts` whose weights are all
     `!liquid.q8_0` or `!liquid.q4_0` takes the int8 form: each weight is
-    packed (`liquid.pack`) into `!liquid.panels` of one row per 32-bit lane
-    of the target's vectors, and the input is quantized (`liquid.quantize`,
+    packed (`liquid.pack`) into `!liquid.panels` of four vector registers'
+    worth of rows (one row per 32-bit lane of the target's vectors; one
+    register's worth when the row count does not allow four), so a decode
+    step reads one contiguous stream per panel, and the input is quantized
+    (`liquid.quantize`,
     once per value however many projections read it). Weights stay as they
     are for their other uses (a tied embedding table is still gathered
     from the checkpoint layout).
@@ -170,6 +173,22 @@ def ConvertLiquidToVectorPass : Pass<"convert-liquid-to-vector", "ModuleOp"> {
 //===----------------------------------------------------------------------===//
 // Code generation
 //===----------------------------------------------------------------------===//
+
+def ApproximateMathPass : Pass<"liquid-approximate-math", "ModuleOp"> {
+  let summary = "Exponentials as polynomial approximations that vectorize";
+  let description = [{
+    Rewrites `math.exp` as MLIR's polynomial approximation (range reduction
+    by ln 2, a polynomial, and an exponent built in the float's bits), on
+    scalars and vectors alike. The LLVM lowering would otherwise call libm's
+    `expf` once per vector lane; the approximation stays in vector
+    registers, within a few ulp of `expf`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
 
 def LowerDot4Pass : Pass<"liquid-lower-dot4", "ModuleOp"> {
   let summary = "Lower liquid.dot4 to the target's byte dot product";

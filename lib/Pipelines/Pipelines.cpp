@@ -86,6 +86,7 @@ static void addLLVMPasses(OpPassManager &kernels) {
   kernels.addPass(createSCFToControlFlowPass());
   kernels.addPass(memref::createExpandStridedMetadataPass());
   kernels.addPass(createLowerAffinePass()); // Also what expansion produced.
+  kernels.addPass(mlir::liquid::createApproximateMathPass());
   kernels.addPass(mlir::liquid::createLowerDot4Pass());
   ConvertVectorToLLVMPassOptions vector;
   vector.reassociateFPReductions = true;

@@ -62,6 +62,15 @@ struct PreparedDispatch {
   uint32_t workgroups;
   /// Index of its first pointer in lq_session::bindings.
   size_t firstBinding;
+  /// Its kernel's index in Target.kernels, and the bytes of its bindings
+  /// (for profiles).
+  uint32_t kernelIndex;
+  uint64_t boundBytes;
+};
+
+/// A profiled session's counters of one kernel.
+struct KernelCounters {
+  uint64_t dispatches = 0, workgroups = 0, nanoseconds = 0, bytes = 0;
 };
 
 /// One entry point, ready to run.
@@ -87,6 +96,9 @@ struct lq_session {
   liquid::runtime::PreparedEntry decode;
   uint32_t position = 0;
   bool hasLogits = false;
+  /// Per kernel, while profiling.
+  bool profiling = false;
+  std::vector<liquid::runtime::KernelCounters> profile;
 };
 
 #endif // LIQUID_RUNTIME_MODEL_H

@@ -18,6 +18,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <new>
 #include <unistd.h>
 
@@ -69,28 +70,37 @@ void prepareEntry(lq_session &session, const lqm::EntryPoint &entry,
     return;
   for (const lqm::Dispatch *dispatch : *entry.dispatches()) {
     out.dispatches.push_back({model.kernels[dispatch->kernel()],
-                              dispatch->workgroups(), session.bindings.size()});
+                              dispatch->workgroups(), session.bindings.size(),
+                              dispatch->kernel(), 0});
     if (!dispatch->bindings())
       continue;
+    uint64_t &bytes = out.dispatches.back().boundBytes;
     for (const lqm::Binding *binding : *dispatch->bindings()) {
       void *pointer = nullptr;
       switch (binding->kind()) {
       case lqm::BindingKind_Tokens:
         pointer = session.tokens.data();
+        bytes += entry.tokens() * sizeof(int32_t);
         break;
       case lqm::BindingKind_Logits:
         pointer = session.logits.data();
+        bytes += uint64_t(entry.tokens()) * model.info.vocab_size * 4;
         break;
       case lqm::BindingKind_State:
         pointer = session.state[binding->index()].data();
+        bytes += session.state[binding->index()].size();
         break;
-      case lqm::BindingKind_Weight:
+      case lqm::BindingKind_Weight: {
         // Read-only mapped memory: kernels must not write weights.
-        pointer = const_cast<uint8_t *>(model.view.segmentData(
-            *artifact.weights()->Get(binding->index())->data()));
+        const lqm::Segment &data =
+            *artifact.weights()->Get(binding->index())->data();
+        pointer = const_cast<uint8_t *>(model.view.segmentData(data));
+        bytes += data.size();
         break;
+      }
       case lqm::BindingKind_Scratch:
         pointer = session.scratch.data() + binding->offset();
+        bytes += binding->size();
         break;
       }
       session.bindings.push_back(pointer);
@@ -133,16 +143,41 @@ lq_status createSession(lq_session &session, int threads) {
   return session.pool.start(unsigned(threads));
 }
 
+uint64_t nowNanoseconds() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
+/// runEntry's dispatches, each timed into its kernel's counters.
+void runProfiled(lq_session &session, const PreparedEntry &entry) {
+  for (const PreparedDispatch &dispatch : entry.dispatches) {
+    uint64_t start = nowNanoseconds();
+    session.pool.run(dispatch.kernel,
+                     session.bindings.data() + dispatch.firstBinding,
+                     entry.constants.data(), dispatch.workgroups);
+    KernelCounters &counters = session.profile[dispatch.kernelIndex];
+    counters.nanoseconds += nowNanoseconds() - start;
+    counters.dispatches += 1;
+    counters.workgroups += dispatch.workgroups;
+    counters.bytes += dispatch.boundBytes;
+  }
+}
+
 /// Evaluates entry.tokens tokens from `tokens` and advances the position.
 void runEntry(lq_session &session, PreparedEntry &entry,
               const int32_t *tokens) {
   memcpy(session.tokens.data(), tokens, entry.tokens * sizeof(int32_t));
   for (int64_t &constant : entry.constants)
     constant = session.position; // ConstantKind_Position, the only kind.
-  for (const PreparedDispatch &dispatch : entry.dispatches)
-    session.pool.run(dispatch.kernel,
-                     session.bindings.data() + dispatch.firstBinding,
-                     entry.constants.data(), dispatch.workgroups);
+  if (session.profiling) {
+    runProfiled(session, entry);
+  } else {
+    for (const PreparedDispatch &dispatch : entry.dispatches)
+      session.pool.run(dispatch.kernel,
+                       session.bindings.data() + dispatch.firstBinding,
+                       entry.constants.data(), dispatch.workgroups);
+  }
   session.position += entry.tokens;
 }
 
@@ -183,6 +218,51 @@ extern "C" void lq_session_reset(lq_session *session) {
   session->lastLogits.clear();
   session->position = 0;
   session->hasLogits = false;
+}
+
+extern "C" void lq_session_set_profiling(lq_session *session, int enabled) {
+  if (!session)
+    return;
+  session->profiling = enabled != 0;
+  if (session->profiling)
+    session->profile.assign(session->model->kernels.size(), KernelCounters());
+}
+
+extern "C" size_t lq_session_profile(const lq_session *session,
+                                     lq_kernel_profile *out,
+                                     size_t capacity) {
+  if (!session)
+    return 0;
+  const lq_model &model = *session->model;
+  size_t count = model.kernels.size();
+  for (size_t i = 0; out && i < count && i < capacity; ++i) {
+    KernelCounters counters;
+    if (i < session->profile.size())
+      counters = session->profile[i];
+    out[i] = {model.target->kernels()->Get(i)->symbol()->c_str(),
+              counters.dispatches, counters.workgroups, counters.nanoseconds,
+              counters.bytes};
+  }
+  return count;
+}
+
+extern "C" uint32_t lq_session_decode_dispatches(const lq_session *session) {
+  return session ? uint32_t(session->decode.dispatches.size()) : 0;
+}
+
+namespace {
+void emptyKernel(void *const *, const int64_t *, int64_t) {}
+} // namespace
+
+extern "C" double lq_session_launch_cost(lq_session *session,
+                                         uint32_t iterations) {
+  if (!session || iterations == 0)
+    return 0;
+  uint32_t workgroups = session->pool.size();
+  uint64_t start = nowNanoseconds();
+  for (uint32_t i = 0; i < iterations; ++i)
+    session->pool.run(emptyKernel, nullptr, nullptr, workgroups);
+  return double(nowNanoseconds() - start) / iterations;
 }
 
 extern "C" uint32_t lq_session_position(const lq_session *session) {

@@ -6,19 +6,24 @@
 // (!liquid.q8_act input [T, K], !liquid.panels weight [N, K]) to a
 // register-tiled loop nest of vector code:
 //
-//   for each panel p (R rows, one per 32-bit lane)
-//     for each tile of M tokens (M accumulators of R lanes)
-//       for each block b of 32 columns
-//         load the block's R scales and its value groups once
+//   for each tile of P slices (L rows each, one per 32-bit vector lane)
+//     for each tile of M tokens (M x P accumulators of L lanes)
+//       for each block b of 32 columns, for each slice of the tile
+//         load the slice's value groups for the block once
 //         for each group g of 4 columns, for each token m:
-//           acc_i[m] = dot4(acc_i[m], values[g], x[m] columns 4g..4g+3)
-//         acc[m] += float(acc_i[m]) * scales * d_x[m, b]
-//       write the M rows of R results
+//           acc_i[m][p][g % S] = dot4(..., values[g], x[m] columns 4g..4g+3)
+//         acc[m][p] += float(sum of acc_i[m][p]) * scales[p] * d_x[m, b]
+//       write the M x P results
 //
-// acc_i[m] starts at -zero_point * sum_x[m, b], which removes the constant
-// the stored value bytes carry (PanelLayout::zeroPoint). R comes from the
-// panel type (the target's lanes); M is the largest divisor of T whose
-// accumulators and value vectors fit the target's registers.
+// A panel of R rows (the weight's type) holds R / L slices side by side, so
+// a tile of slices within one panel reads one contiguous stream of weights.
+// acc_i starts at -zero_point * sum_x[m, b], which removes the constant the
+// stored value bytes carry (PanelLayout::zeroPoint). Prefill tiles tokens
+// (M up to 8, one slice): each value load feeds M dot products. Decode (one
+// token) tiles slices (P = 4) and splits each slice's eight dot products
+// over S = 2 chains, so eight independent chains hide the dot product's
+// latency and four slices' loads are in flight. L is the target's lanes;
+// M, P and S are chosen to fit its vector registers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,16 +47,38 @@ static constexpr int64_t kGroups = 8;
 /// At most this many tokens share one load of a block's values.
 static constexpr int64_t kMaxTokens = 8;
 
-/// Tokens per register tile: the largest divisor of `tokens` up to
-/// kMaxTokens such that the tile's f32 and i32 accumulators, the block's
-/// value vectors and a few temporaries fit the target's vector registers.
-static int64_t tokenTile(int64_t tokens, TargetAttr target) {
-  int64_t budget = (int64_t(target.getVectorRegisters()) - kGroups - 4) / 2;
-  int64_t limit = std::max<int64_t>(1, std::min(kMaxTokens, budget));
-  for (int64_t m = limit; m > 1; --m)
-    if (tokens % m == 0)
-      return m;
-  return 1;
+namespace {
+/// The register tile: M tokens x P panels, each with S dot product chains.
+struct Tile {
+  int64_t tokens = 1, panels = 1, chains = 1;
+};
+} // namespace
+
+/// The tile for `tokens` tokens over slices of which `slices` lie side by
+/// side (in one panel, or panels of one slice) on `target`: the most tokens
+/// (a divisor of `tokens`, up to kMaxTokens) whose f32 and i32
+/// accumulators, a block's value vectors and a few temporaries fit the
+/// vector registers; with fewer than 4 tokens, up to 4 slices (a divisor of
+/// `slices`) and two chains each, for independent work.
+static Tile chooseTile(int64_t tokens, int64_t slices, TargetAttr target) {
+  int64_t registers = target.getVectorRegisters();
+  Tile tile;
+  int64_t limit = std::max<int64_t>(
+      1, std::min(kMaxTokens, (registers - kGroups - 4) / 2));
+  for (int64_t m = limit; m >= 1; --m)
+    if (tokens % m == 0) {
+      tile.tokens = m;
+      break;
+    }
+  if (tile.tokens >= 4)
+    return tile;
+  for (int64_t p : {4, 2})
+    if (slices % p == 0 && tile.tokens * p * 3 + kGroups <= registers) {
+      tile.panels = p;
+      break;
+    }
+  tile.chains = 2;
+  return tile;
 }
 
 namespace {
@@ -60,40 +87,46 @@ struct BlockStep {
   OpBuilder &b;
   Location loc;
   const PanelLayout &layout;
-  Value x, w, p, blk;   // Activation bytes, weight bytes, panel, block.
-  ArrayRef<Value> rows; // The tile's token indices.
+  Tile tile;
+  int64_t lanesPerSlice;
+  Value x, w, blk;        // Activation bytes, weight bytes, block.
+  ArrayRef<Value> panels; // Per slice of the tile: its panel,
+  ArrayRef<Value> lanes_; // and its first row in the panel.
+  ArrayRef<Value> rows;   // The tile's token indices.
 
   Value add(Value a, Value c) { return arith::AddIOp::create(b, loc, a, c); }
   Value mul(Value a, int64_t c) {
     return arith::MulIOp::create(b, loc, a, index(b, loc, c));
   }
-
-  /// The block's scales, one f32 per row of the panel.
-  Value scales() {
-    int64_t R = layout.rows();
-    Value at = add(index(b, loc, layout.scaleOffset(0)), mul(blk, 2 * R));
-    Value raw = readBytes(b, loc, w, ValueRange{p, at}, 2 * R);
-    Value halves = vector::BitCastOp::create(
-        b, loc, VectorType::get({R}, b.getF16Type()), raw);
-    return arith::ExtFOp::create(b, loc, VectorType::get({R}, b.getF32Type()),
-                                 halves);
+  VectorType lanes(Type element) {
+    return VectorType::get({lanesPerSlice}, element);
   }
 
-  /// The eight value vectors of the block: group g holds every row's
-  /// columns 4g .. 4g + 3 as unsigned bytes.
-  SmallVector<Value> values() {
-    int64_t R = layout.rows();
+  /// The block's scales in slice `i` of the tile, one f32 per row.
+  Value scales(int64_t i) {
+    int64_t R = layout.rows(), L = lanesPerSlice;
+    Value at = add(add(index(b, loc, layout.scaleOffset(0)), mul(blk, 2 * R)),
+                   mul(lanes_[i], 2));
+    Value raw = readBytes(b, loc, w, ValueRange{panels[i], at}, 2 * L);
+    Value halves = vector::BitCastOp::create(b, loc, lanes(b.getF16Type()), raw);
+    return arith::ExtFOp::create(b, loc, lanes(b.getF32Type()), halves);
+  }
+
+  /// The eight value vectors of the block in slice `i` of the tile: group g
+  /// holds every row's columns 4g .. 4g + 3 as unsigned bytes.
+  SmallVector<Value> values(int64_t i) {
+    int64_t R = layout.rows(), L = lanesPerSlice;
     SmallVector<Value> out(kGroups);
-    Value base = mul(blk, layout.groups() * 4 * R);
+    Value base = add(mul(blk, layout.groups() * 4 * R), mul(lanes_[i], 4));
     for (int64_t g = 0; g < layout.groups(); ++g) {
       Value at = add(base, index(b, loc, layout.groupOffset(0, g)));
-      Value raw = readBytes(b, loc, w, ValueRange{p, at}, 4 * R);
+      Value raw = readBytes(b, loc, w, ValueRange{panels[i], at}, 4 * L);
       if (!layout.isNibbles()) {
         out[g] = raw;
         continue;
       }
-      Value low = splat(b, loc, b.getI8Type(), 4 * R, 0x0F);
-      Value four = splat(b, loc, b.getI8Type(), 4 * R, 4);
+      Value low = splat(b, loc, b.getI8Type(), 4 * L, 0x0F);
+      Value four = splat(b, loc, b.getI8Type(), 4 * L, 4);
       out[g] = arith::AndIOp::create(b, loc, raw, low);
       out[g + 4] = arith::AndIOp::create(
           b, loc, arith::ShRUIOp::create(b, loc, raw, four), low);
@@ -103,45 +136,68 @@ struct BlockStep {
 
   /// Token `t`'s columns 4g .. 4g + 3 of the block, repeated for every row.
   Value broadcastGroup(Value t, int64_t g) {
-    int64_t R = layout.rows();
+    int64_t L = lanesPerSlice;
     Value word = readScalar(b, loc, x, ValueRange{t, blk, index(b, loc, 4 * g)},
                             b.getI32Type());
-    Value lanes = vector::BroadcastOp::create(
-        b, loc, VectorType::get({R}, b.getI32Type()), word);
+    Value repeated =
+        vector::BroadcastOp::create(b, loc, lanes(b.getI32Type()), word);
     return vector::BitCastOp::create(
-        b, loc, VectorType::get({4 * R}, b.getI8Type()), lanes);
+        b, loc, VectorType::get({4 * L}, b.getI8Type()), repeated);
   }
 
-  /// The new f32 accumulators of the tile after this block.
+  /// The new f32 accumulators of the tile after this block, token-major
+  /// (accumulators[m * panels + p]).
   SmallVector<Value> run(ValueRange accumulators) {
-    int64_t R = layout.rows();
-    auto i32s = VectorType::get({R}, b.getI32Type());
-    auto f32s = VectorType::get({R}, b.getF32Type());
-    SmallVector<Value> sums;
+    Type i32 = b.getI32Type();
+    Value zero = splat(b, loc, i32, lanesPerSlice, 0);
+    // Token t's chains start at -zero_point * sum: the first chain of each
+    // panel carries the correction, the others start at zero.
+    SmallVector<Value> broadcasts, starts;
     for (Value t : rows) {
       Value sum = readScalar(b, loc, x, ValueRange{t, blk, index(b, loc, 36)},
-                             b.getI32Type());
+                             i32);
       Value start = arith::MulIOp::create(
           b, loc, sum,
-          arith::ConstantIntOp::create(b, loc, b.getI32Type(),
-                                       -layout.zeroPoint()));
-      sums.push_back(vector::BroadcastOp::create(b, loc, i32s, start));
+          arith::ConstantIntOp::create(b, loc, i32, -layout.zeroPoint()));
+      starts.push_back(vector::BroadcastOp::create(b, loc, lanes(i32), start));
     }
-    SmallVector<Value> groups = values();
-    for (int64_t g = 0; g < kGroups; ++g)
-      for (auto [m, t] : llvm::enumerate(rows))
-        sums[m] = Dot4Op::create(b, loc, sums[m].getType(), sums[m], groups[g],
-                                 broadcastGroup(t, g));
-    Value weightScales = scales();
+    for (Value t : rows)
+      for (int64_t g = 0; g < kGroups; ++g)
+        broadcasts.push_back(broadcastGroup(t, g));
+    int64_t M = tile.tokens, P = tile.panels, S = tile.chains;
+    // chains[(m * P + p) * S + s]
+    SmallVector<Value> chains;
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t p = 0; p < P; ++p)
+        for (int64_t c = 0; c < S; ++c)
+          chains.push_back(c ? zero : starts[m]);
+    SmallVector<Value> weightScales;
+    for (int64_t p = 0; p < P; ++p) {
+      SmallVector<Value> groups = values(p);
+      for (int64_t g = 0; g < kGroups; ++g)
+        for (int64_t m = 0; m < M; ++m) {
+          Value &chain = chains[(m * P + p) * S + g % S];
+          chain = Dot4Op::create(b, loc, chain.getType(), chain, groups[g],
+                                 broadcasts[m * kGroups + g]);
+        }
+      weightScales.push_back(scales(p));
+    }
     SmallVector<Value> out;
     for (auto [m, t] : llvm::enumerate(rows)) {
       Value d = readScalar(b, loc, x, ValueRange{t, blk, index(b, loc, 32)},
                            b.getF32Type());
-      Value scale = arith::MulFOp::create(
-          b, loc, weightScales, vector::BroadcastOp::create(b, loc, f32s, d));
-      Value exact = arith::SIToFPOp::create(b, loc, f32s, sums[m]);
-      out.push_back(
-          vector::FMAOp::create(b, loc, exact, scale, accumulators[m]));
+      Value dx = vector::BroadcastOp::create(b, loc, lanes(b.getF32Type()), d);
+      for (int64_t p = 0; p < P; ++p) {
+        Value exact = chains[(m * P + p) * S];
+        for (int64_t c = 1; c < S; ++c)
+          exact = arith::AddIOp::create(b, loc, exact,
+                                        chains[(m * P + p) * S + c]);
+        Value scale = arith::MulFOp::create(b, loc, weightScales[p], dx);
+        Value exactF = arith::SIToFPOp::create(b, loc, lanes(b.getF32Type()),
+                                               exact);
+        out.push_back(vector::FMAOp::create(b, loc, exactF, scale,
+                                            accumulators[m * P + p]));
+      }
     }
     return out;
   }
@@ -164,7 +220,13 @@ struct Int8LinearLowering : OpRewritePattern<LinearOp> {
     int64_t outputs = wType.getDimSize(0);
     PanelLayout layout(panels, columns);
     int64_t R = layout.rows();
-    int64_t M = tokenTile(tokens, TargetAttr::lookup(op));
+    int64_t L = std::min<int64_t>(R, TargetAttr::lookup(op).getLanes());
+    if (R % L)
+      return rewriter.notifyMatchFailure(op, "panel rows not whole vectors");
+    int64_t perPanel = R / L, slices = outputs / L;
+    Tile tile = chooseTile(tokens, perPanel > 1 ? perPanel : slices,
+                           TargetAttr::lookup(op));
+    int64_t M = tile.tokens, P = tile.panels;
 
     Value x = BitcastOp::viewAsBytes(rewriter, loc, op.getInput());
     Value w = BitcastOp::viewAsBytes(rewriter, loc, op.getWeight());
@@ -173,38 +235,54 @@ struct Int8LinearLowering : OpRewritePattern<LinearOp> {
                                          rewriter.getF32Type());
     Value c0 = index(rewriter, loc, 0), c1 = index(rewriter, loc, 1);
 
-    auto panelLoop = scf::ForOp::create(
-        rewriter, loc, c0, index(rewriter, loc, outputs / R), c1, init);
-    OpBuilder pb = OpBuilder::atBlockBegin(panelLoop.getBody());
-    Value p = panelLoop.getInductionVar();
+    auto sliceLoop =
+        scf::ForOp::create(rewriter, loc, c0, index(rewriter, loc, slices),
+                           index(rewriter, loc, P), init);
+    OpBuilder pb = OpBuilder::atBlockBegin(sliceLoop.getBody());
+    Value s0 = sliceLoop.getInductionVar();
     auto tileLoop =
         scf::ForOp::create(pb, loc, c0, index(pb, loc, tokens),
-                           index(pb, loc, M), panelLoop.getRegionIterArg(0));
+                           index(pb, loc, M), sliceLoop.getRegionIterArg(0));
     scf::YieldOp::create(pb, loc, tileLoop.getResult(0));
 
     OpBuilder tb = OpBuilder::atBlockBegin(tileLoop.getBody());
     Value t0 = tileLoop.getInductionVar();
-    SmallVector<Value> rows;
-    for (int64_t m = 0; m < M; ++m)
-      rows.push_back(
-          m ? arith::AddIOp::create(tb, loc, t0, index(tb, loc, m)).getResult()
-            : t0);
-    SmallVector<Value> zeros(M, splat(tb, loc, tb.getF32Type(), R, 0));
+    auto offsets = [&](Value first, int64_t count) {
+      SmallVector<Value> out = {first};
+      for (int64_t i = 1; i < count; ++i)
+        out.push_back(arith::AddIOp::create(tb, loc, first, index(tb, loc, i)));
+      return out;
+    };
+    SmallVector<Value> rows = offsets(t0, M), sliceIds = offsets(s0, P);
+    // Slice s is rows [s * L, (s + 1) * L): panel s / (R / L), from row
+    // (s mod (R / L)) * L of the panel.
+    SmallVector<Value> panelIds, laneIds;
+    for (Value slice : sliceIds) {
+      Value per = index(tb, loc, perPanel);
+      panelIds.push_back(arith::DivUIOp::create(tb, loc, slice, per));
+      laneIds.push_back(arith::MulIOp::create(
+          tb, loc, arith::RemUIOp::create(tb, loc, slice, per),
+          index(tb, loc, L)));
+    }
+    SmallVector<Value> zeros(M * P, splat(tb, loc, tb.getF32Type(), L, 0));
     auto blockLoop = scf::ForOp::create(
         tb, loc, c0, index(tb, loc, layout.blocks()), c1, zeros);
     {
       OpBuilder bb = OpBuilder::atBlockBegin(blockLoop.getBody());
-      BlockStep step{bb,   loc, layout, x, w, p, blockLoop.getInductionVar(),
-                     rows};
+      BlockStep step{bb,       loc,     layout, tile, L,   x, w,
+                     blockLoop.getInductionVar(), panelIds, laneIds, rows};
       scf::YieldOp::create(bb, loc, step.run(blockLoop.getRegionIterArgs()));
     }
     Value y = tileLoop.getRegionIterArg(0);
-    Value column = arith::MulIOp::create(tb, loc, p, index(tb, loc, R));
     for (auto [m, t] : llvm::enumerate(rows))
-      y = write(tb, loc, blockLoop.getResult(m), y, ValueRange{t, column});
+      for (auto [p, slice] : llvm::enumerate(sliceIds)) {
+        Value column = arith::MulIOp::create(tb, loc, slice, index(tb, loc, L));
+        y = write(tb, loc, blockLoop.getResult(m * P + p), y,
+                  ValueRange{t, column});
+      }
     scf::YieldOp::create(tb, loc, y);
 
-    rewriter.replaceOp(op, panelLoop.getResult(0));
+    rewriter.replaceOp(op, sliceLoop.getResult(0));
     return success();
   }
 };

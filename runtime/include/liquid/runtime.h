@@ -112,6 +112,33 @@ lq_status lq_session_snapshot(const lq_session *session, void *buffer,
 lq_status lq_session_restore(lq_session *session, const void *buffer,
                              size_t size);
 
+/* ---- Profiling --------------------------------------------------------- */
+
+/* What one kernel of a profiled session cost. */
+typedef struct lq_kernel_profile {
+  const char *kernel;   /* its exported symbol; owned by the model */
+  uint64_t dispatches;  /* launches counted */
+  uint64_t workgroups;  /* workgroups those launches ran */
+  uint64_t nanoseconds; /* wall time of those launches, launch included */
+  uint64_t bytes;       /* bytes of the buffers bound to those launches */
+} lq_kernel_profile;
+
+/* Starts (nonzero) or stops counting each dispatch's wall time and bound
+   bytes per kernel; starting clears the counters. Off by default: timing
+   adds two clock reads per dispatch. */
+void lq_session_set_profiling(lq_session *session, int enabled);
+/* Copies up to `capacity` entries, one per kernel of the model in kernel
+   order (kernels that never ran included, with zero counts), and returns
+   the number of kernels. */
+size_t lq_session_profile(const lq_session *session, lq_kernel_profile *out,
+                          size_t capacity);
+/* Dispatches one decode step runs. */
+uint32_t lq_session_decode_dispatches(const lq_session *session);
+/* The mean wall time of launching one dispatch that does nothing on the
+   session's thread pool with one workgroup per thread (the fixed cost
+   every dispatch pays), over `iterations` launches; in nanoseconds. */
+double lq_session_launch_cost(lq_session *session, uint32_t iterations);
+
 /* ---- Sampling ---------------------------------------------------------- */
 
 typedef struct lq_sampler_params {

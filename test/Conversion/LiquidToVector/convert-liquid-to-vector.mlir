@@ -36,6 +36,31 @@ module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux
 
 // -----
 
+// Tests the decode shape over panels of 64 rows (four slices of 16): one
+// token, a tile of the four slices of a panel (one contiguous stream),
+// each slice's eight Q8_0 dot products split over two chains that are
+// added before scaling: 32 dot products and 4 accumulators per block.
+
+module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver5", features = "avx512f,avx512vnni", vector_bits = 512, vector_registers = 32>} {
+  // CHECK-LABEL: func.func @decode(
+  // CHECK-SAME: %[[X:[^:]+]]: tensor<1x2x40xi8>, %[[W:[^:]+]]: tensor<2x4352xi8>
+  // CHECK: scf.for %[[S:.+]] = %c0 to %c8 step %c4 iter_args(
+  // CHECK: %[[PANEL:.+]] = arith.divui %[[S]], %c4
+  // CHECK: %{{.+}}:4 = scf.for %[[B:.+]] = %c0 to %c2 step %c1 iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+  // CHECK: vector.transfer_read %[[W]][%[[PANEL]], %{{.+}}]{{.+}} : tensor<2x4352xi8>, vector<64xi8>
+  // CHECK-COUNT-32: liquid.dot4
+  // CHECK-COUNT-4: arith.addi %{{.+}}, %{{.+}} : vector<16xi32>
+  // CHECK-COUNT-4: vector.transfer_write %{{.+}} : vector<16xf32>, tensor<1x128xf32>
+  func.func @decode(%x: tensor<1x2x40xi8>, %w: tensor<2x4352xi8>) -> tensor<1x128xf32> {
+    %xq = liquid.bitcast %x : tensor<1x2x40xi8> to tensor<1x64x!liquid.q8_act>
+    %wp = liquid.bitcast %w : tensor<2x4352xi8> to tensor<128x64x!liquid.panels<!liquid.q8_0, 64>>
+    %y = liquid.linear %xq, %wp : tensor<1x64x!liquid.q8_act>, tensor<128x64x!liquid.panels<!liquid.q8_0, 64>> -> tensor<1x128xf32>
+    return %y : tensor<1x128xf32>
+  }
+}
+
+// -----
+
 // Tests liquid.quantize: per row and block of 32, one read of 32 values,
 // the absolute maximum, d = max / 127, the inverse (0 when d is 0),
 // round-to-even of x times the inverse, and the 40 bytes of the block: the

@@ -1,10 +1,11 @@
 // RUN: liquid-opt %s --liquid-quantize-projections --split-input-file | FileCheck %s
 
 // Tests that projections over Q8_0 / Q4_0 weights take the int8 form with
-// panels of one row per 32-bit lane of the target (512-bit vectors: 16
-// rows): the input is quantized once for every projection that reads it,
-// each weight packed once, and a weight's other uses (the embedding table)
-// keep the checkpoint layout.
+// panels of four vector registers' worth of rows (512-bit vectors: 16 rows
+// each, 64 in all) where the rows allow, else one register's worth: the
+// input is quantized once for every projection that reads it, each weight
+// packed once, and a weight's other uses (the embedding table) keep the
+// checkpoint layout.
 
 module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver5", features = "avx512f,avx512vnni", vector_bits = 512, vector_registers = 32>} {
   liquid.param @table : tensor<64x64x!liquid.q4_0>
@@ -13,7 +14,7 @@ module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux
 
   // CHECK-LABEL: func.func @decode(
   // CHECK: %[[T:.+]] = liquid.weight @table
-  // CHECK: %[[TP:.+]] = liquid.pack %[[T]] : tensor<64x64x!liquid.q4_0> -> tensor<64x64x!liquid.panels<!liquid.q4_0, 16>>
+  // CHECK: %[[TP:.+]] = liquid.pack %[[T]] : tensor<64x64x!liquid.q4_0> -> tensor<64x64x!liquid.panels<!liquid.q4_0, 64>>
   // CHECK: %[[X:.+]] = liquid.embed %[[T]][
   // CHECK: %[[XQ:.+]] = liquid.quantize %[[X]] : tensor<1x64xf32> -> tensor<1x64x!liquid.q8_act>
   // CHECK: %[[Q:.+]] = liquid.weight @q

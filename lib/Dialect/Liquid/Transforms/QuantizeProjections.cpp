@@ -3,9 +3,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // This file implements liquid-quantize-projections: projections whose
-// weights are all Q8_0 or Q4_0 read their weights packed into panels (one
-// row per 32-bit vector lane of the target) and their input quantized to
-// int8 blocks, so their kernels can use integer dot products.
+// weights are all Q8_0 or Q4_0 read their weights packed into panels (four
+// vector registers' worth of rows, one row per 32-bit lane of the target,
+// or one register's worth when the rows do not allow four) and their input
+// quantized to int8 blocks, so their kernels can use integer dot products.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,29 +25,40 @@ namespace mlir::liquid {
 using namespace mlir;
 using namespace mlir::liquid;
 
+/// Vector registers' worth of rows a panel holds when the weight allows:
+/// a decode step then reads one contiguous stream per panel while it keeps
+/// that many independent accumulators.
+static constexpr unsigned kSlicesPerPanel = 4;
+
 namespace {
 class Quantizer {
 public:
-  explicit Quantizer(unsigned rows) : rows(rows) {}
+  explicit Quantizer(unsigned lanes) : lanes(lanes) {}
 
   /// Rewrites `op` to the int8 form when every weight in `weights` (operand
   /// numbers) can be packed; the input is operand 0.
   void rewrite(Operation *op, ArrayRef<unsigned> weights);
 
 private:
-  bool packable(Value w) const;
+  /// Rows per panel for `w`, or 0 when it cannot be packed.
+  unsigned panelRows(Value w) const;
   Value packed(Value w);
   Value quantized(Value x);
 
-  unsigned rows;
+  unsigned lanes;
   DenseMap<Value, Value> packs, quantizes;
 };
 } // namespace
 
-bool Quantizer::packable(Value w) const {
+unsigned Quantizer::panelRows(Value w) const {
   auto type = cast<RankedTensorType>(w.getType());
-  return isa<Q8_0Type, Q4_0Type>(type.getElementType()) &&
-         type.getRank() >= 2 && type.getShape().drop_back().back() % rows == 0;
+  if (!isa<Q8_0Type, Q4_0Type>(type.getElementType()) || type.getRank() < 2)
+    return 0;
+  int64_t rows = type.getShape().drop_back().back();
+  for (unsigned r : {kSlicesPerPanel * lanes, lanes})
+    if (rows % r == 0)
+      return r;
+  return 0;
 }
 
 /// Inserts a value's replacement right after its definition, so that every
@@ -61,7 +73,8 @@ Value Quantizer::packed(Value w) {
   Value &p = packs[w];
   if (!p) {
     auto type = cast<RankedTensorType>(w.getType());
-    auto panels = PanelsType::get(w.getContext(), type.getElementType(), rows);
+    auto panels =
+        PanelsType::get(w.getContext(), type.getElementType(), panelRows(w));
     OpBuilder b = after(w);
     p = PackOp::create(b, w.getLoc(),
                        RankedTensorType::get(type.getShape(), panels), w);
@@ -84,7 +97,7 @@ Value Quantizer::quantized(Value x) {
 
 void Quantizer::rewrite(Operation *op, ArrayRef<unsigned> weights) {
   if (!llvm::all_of(weights,
-                    [&](unsigned i) { return packable(op->getOperand(i)); }))
+                    [&](unsigned i) { return panelRows(op->getOperand(i)); }))
     return;
   op->setOperand(0, quantized(op->getOperand(0)));
   for (unsigned i : weights)
