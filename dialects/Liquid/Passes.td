@@ -145,7 +145,7 @@ def ConvertLiquidToLinalgPass : Pass<"convert-liquid-to-linalg", "ModuleOp"> {
 }
 
 def ConvertLiquidToVectorPass : Pass<"convert-liquid-to-vector", "ModuleOp"> {
-  let summary = "Lower the int8 kernels' liquid ops to vector code";
+  let summary = "Lower int8 products, quantization and attention to vector code";
   let description = [{
     Runs on kernels, before `convert-liquid-to-linalg`, and reads the target
     description. `liquid.quantize` becomes a loop over rows and blocks of
@@ -158,8 +158,12 @@ def ConvertLiquidToVectorPass : Pass<"convert-liquid-to-vector", "ModuleOp"> {
     are loaded once (nibbles split with two masks), multiplied with each
     token's four-byte groups by `liquid.dot4`, the zero point removed with
     the block sum, and the integer sums scaled by the weight and activation
-    scales into the accumulators. Everything is on tensors (vector
-    transfers), so bufferization treats it like the rest of the kernel.
+    scales into the accumulators. `liquid.attention` writes the new keys and
+    values into the caches, then streams each query's visible keys in
+    blocks of one vector of scores with an online softmax (running maximum
+    and sum, rescaled output accumulators), never materializing a row of
+    scores. Everything is on tensors (vector transfers), so bufferization
+    treats it like the rest of the kernel.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -224,6 +228,26 @@ def LowerVectorTransfersPass : Pass<"liquid-lower-vector-transfers", "ModuleOp">
   let dependentDialects = [
     "::mlir::memref::MemRefDialect",
     "::mlir::vector::VectorDialect",
+  ];
+}
+
+def PlanWorkspacePass : Pass<"liquid-plan-workspace", "ModuleOp"> {
+  let summary = "Kernel temporaries become views of a planned workspace";
+  let description = [{
+    Runs on bufferized kernels (functions tagged `liquid.workgroups`).
+    Every `memref.alloc` of static shape whose buffer does not outlive the
+    loop iteration or function that allocates it becomes a `memref.view` of
+    a new buffer argument, tagged `liquid.workspace`, placed after the
+    kernel's other buffers: workgroup `w` uses bytes
+    `[w * N, (w + 1) * N)` of it, each temporary at a fixed 64-byte-aligned
+    offset. The function's `liquid.workspace` attribute gives the bytes of
+    the whole buffer, which the memory plan places in the session's scratch
+    for the duration of each launch. Kernels then allocate nothing at run
+    time.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
   ];
 }
 

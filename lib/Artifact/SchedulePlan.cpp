@@ -78,8 +78,12 @@ private:
   const Checkpoint &checkpoint;
   SchedulePlan &plan;
   llvm::StringMap<uint32_t> kernelIndex, weightIndex, stateIndex;
-  /// Per entry point: scratch roots and their offsets, the logits root.
+  /// Bytes of workspace each kernel takes (liquid-plan-workspace), by index.
+  std::vector<uint64_t> workspaceBytes;
+  /// Per entry point: scratch roots and their offsets, each dispatch's
+  /// workspace offset, the logits root.
   llvm::DenseMap<Value, uint64_t> scratchOffset;
+  llvm::DenseMap<Operation *, uint64_t> workspaceOffset;
   Value logits;
 };
 } // namespace
@@ -88,9 +92,14 @@ llvm::Error Planner::addKernels(ModuleOp kernels) {
   for (auto f : kernels.getOps<LLVM::LLVMFuncOp>()) {
     if (!f.getName().starts_with(kKernelPrefix))
       continue;
-    kernelIndex[f.getName().drop_front(kKernelPrefix.size())] =
-        plan.kernels.size();
+    StringRef name = f.getName().drop_front(kKernelPrefix.size());
+    kernelIndex[name] = plan.kernels.size();
     plan.kernels.push_back(f.getName().str());
+    uint64_t workspace = 0;
+    if (auto body = kernels.lookupSymbol<LLVM::LLVMFuncOp>(name))
+      if (auto bytes = body->getAttrOfType<IntegerAttr>("liquid.workspace"))
+        workspace = bytes.getInt();
+    workspaceBytes.push_back(workspace);
   }
   if (plan.kernels.empty())
     return error("the module has no kernels (was it lowered to llvm?)");
@@ -154,40 +163,68 @@ llvm::Expected<PlannedBinding> Planner::bind(Value root) {
                         byteSize(root.getType())};
 }
 
+/// The workspace a dispatch's kernel takes, in bytes (0: none).
+static uint64_t workspaceOf(mlir::liquid::DispatchOp d,
+                            const llvm::StringMap<uint32_t> &kernelIndex,
+                            const std::vector<uint64_t> &workspaceBytes) {
+  auto it = kernelIndex.find(d.getKernel().getLeafReference());
+  return it == kernelIndex.end() ? 0 : workspaceBytes[it->second];
+}
+
 llvm::Error Planner::placeScratch(func::FuncOp entry) {
-  // Live ranges in op order, for every tensor.empty root but the logits.
-  llvm::MapVector<Value, std::pair<unsigned, unsigned>> live;
+  // Live ranges in op order: every tensor.empty root but the logits, from
+  // its first to its last use, and every dispatch's workspace, for that
+  // dispatch alone.
+  struct Buffer {
+    Value root;
+    Operation *dispatch;
+    uint64_t size;
+    unsigned first, last;
+  };
+  std::vector<Buffer> live;
+  llvm::DenseMap<Value, size_t> byRoot;
   unsigned index = 0;
   for (Operation &op : entry.getBody().front()) {
     for (Value operand : op.getOperands()) {
       Value root = rootOf(operand);
       if (root == logits || !root.getDefiningOp<tensor::EmptyOp>())
         continue;
-      auto [it, inserted] = live.try_emplace(root, index, index);
-      it->second.second = index;
+      auto [it, inserted] = byRoot.try_emplace(root, live.size());
+      if (inserted)
+        live.push_back({root, nullptr, byteSize(root.getType()), index, index});
+      live[it->second].last = index;
     }
+    if (auto d = dyn_cast<mlir::liquid::DispatchOp>(op))
+      if (uint64_t bytes = workspaceOf(d, kernelIndex, workspaceBytes))
+        live.push_back({Value(), &op, bytes, index, index});
     ++index;
   }
+  llvm::stable_sort(live, [](const Buffer &a, const Buffer &b) {
+    return a.first < b.first;
+  });
   struct Placed {
     uint64_t offset, size;
     unsigned last;
   };
   std::vector<Placed> active;
-  for (auto &[root, range] : live) {
-    unsigned first = range.first;
-    llvm::erase_if(active, [&](const Placed &p) { return p.last < first; });
+  for (const Buffer &buffer : live) {
+    llvm::erase_if(active,
+                   [&](const Placed &p) { return p.last < buffer.first; });
     llvm::sort(active, [](const Placed &a, const Placed &b) {
       return a.offset < b.offset;
     });
-    uint64_t size = alignUp(byteSize(root.getType()));
+    uint64_t size = alignUp(buffer.size);
     uint64_t at = 0;
     for (const Placed &p : active) {
       if (at + size <= p.offset)
         break;
       at = std::max(at, p.offset + p.size);
     }
-    active.push_back({at, size, range.second});
-    scratchOffset[root] = at;
+    active.push_back({at, size, buffer.last});
+    if (buffer.dispatch)
+      workspaceOffset[buffer.dispatch] = at;
+    else
+      scratchOffset[buffer.root] = at;
     plan.scratchSize = std::max(plan.scratchSize, at + size);
   }
   return llvm::Error::success();
@@ -208,6 +245,7 @@ llvm::Error Planner::addEntry(func::FuncOp entry) {
   if (!logits.getDefiningOp<tensor::EmptyOp>())
     return error(entry.getName() + ": the logits are not computed by a dispatch");
   scratchOffset.clear();
+  workspaceOffset.clear();
   if (llvm::Error e = placeScratch(entry))
     return e;
 
@@ -232,6 +270,10 @@ llvm::Error Planner::addEntry(func::FuncOp entry) {
         return binding.takeError();
       dispatch.bindings.push_back(*binding);
     }
+    // The kernel's workspace comes last (liquid-plan-workspace).
+    if (uint64_t bytes = workspaceOf(d, kernelIndex, workspaceBytes))
+      dispatch.bindings.push_back({BindingKind::Scratch, 0,
+                                   workspaceOffset.lookup(d), bytes});
     planned.dispatches.push_back(std::move(dispatch));
   }
   plan.entries.push_back(std::move(planned));

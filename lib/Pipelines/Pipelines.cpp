@@ -69,7 +69,8 @@ static void addBufferizationPasses(OpPassManager &kernels) {
   bufferize.allowReturnAllocsFromLoops = true;
   kernels.addPass(bufferization::createOneShotBufferizePass(bufferize));
   kernels.addPass(createCanonicalizerPass()); // Drops self-copies of state.
-  bufferization::buildBufferDeallocationPipeline(kernels);
+  kernels.addPass(mlir::liquid::createPlanWorkspacePass());
+  bufferization::buildBufferDeallocationPipeline(kernels); // What is left.
 }
 
 /// Kernels: buffers -> the LLVM dialect, memrefs passed as bare pointers.

@@ -52,7 +52,7 @@ lq_status MappedFile::open(const char *path) {
   }
   length = static_cast<uint64_t>(st.st_size);
   if (length > 0) {
-    void *p = mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *p = mapAligned(fd, length);
     if (p == MAP_FAILED) {
       int err = errno;
       close(fd);
@@ -63,6 +63,36 @@ lq_status MappedFile::open(const char *path) {
   }
   close(fd);
   return LQ_OK;
+}
+
+void *MappedFile::mapAligned(int fd, uint64_t size) {
+  // At an address that is a multiple of 2 MiB, file offset 0 included, the
+  // kernel can map the page cache's large folios with huge pages: a few
+  // faults per 2 MiB instead of one per 4 KiB page when the weights are
+  // first touched, and fewer TLB misses while decode streams them. A
+  // reservation one alignment larger is trimmed around the mapping.
+  const uint64_t huge = uint64_t(2) << 20;
+  void *reserved = mmap(nullptr, size + huge, PROT_NONE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (reserved == MAP_FAILED)
+    return mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  uintptr_t start = reinterpret_cast<uintptr_t>(reserved);
+  uintptr_t aligned = (start + huge - 1) & ~(huge - 1);
+  void *p = mmap(reinterpret_cast<void *>(aligned), size, PROT_READ,
+                 MAP_PRIVATE | MAP_FIXED, fd, 0);
+  if (p == MAP_FAILED) {
+    munmap(reserved, size + huge);
+    return MAP_FAILED;
+  }
+  if (aligned > start)
+    munmap(reserved, aligned - start);
+  uintptr_t end = aligned + ((size + 4095) & ~uint64_t(4095));
+  if (start + size + huge > end)
+    munmap(reinterpret_cast<void *>(end), start + size + huge - end);
+#ifdef MADV_HUGEPAGE
+  madvise(p, size, MADV_HUGEPAGE); // A hint; failure changes nothing.
+#endif
+  return p;
 }
 
 namespace {

@@ -56,6 +56,9 @@ public:
   uint64_t size() const { return length; }
 
 private:
+  /// `size` bytes of `fd` read-only at a 2 MiB-aligned address.
+  static void *mapAligned(int fd, uint64_t size);
+
   void *addr = nullptr;
   uint64_t length = 0;
 };

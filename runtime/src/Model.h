@@ -37,9 +37,10 @@ class AlignedBuffer {
 public:
   AlignedBuffer() = default;
   AlignedBuffer(AlignedBuffer &&other) noexcept
-      : bytes(other.bytes), length(other.length) {
+      : bytes(other.bytes), length(other.length), mapped(other.mapped) {
     other.bytes = nullptr;
     other.length = 0;
+    other.mapped = false;
   }
   AlignedBuffer(const AlignedBuffer &) = delete;
   AlignedBuffer &operator=(const AlignedBuffer &) = delete;
@@ -47,13 +48,17 @@ public:
 
   /// Allocates `size` zeroed bytes; false when out of memory.
   bool allocate(uint64_t size);
-  void clear();
+  /// Zeroes the first `prefix` bytes (all of them by default).
+  void clear(uint64_t prefix = UINT64_MAX);
   uint8_t *data() const { return bytes; }
   uint64_t size() const { return length; }
 
 private:
+  void release();
+
   uint8_t *bytes = nullptr;
   uint64_t length = 0;
+  bool mapped = false; ///< From mmap (large), else from posix_memalign.
 };
 
 /// One dispatch with its kernel resolved.
@@ -95,6 +100,9 @@ struct lq_session {
   liquid::runtime::PreparedEntry prefill;
   liquid::runtime::PreparedEntry decode;
   uint32_t position = 0;
+  /// The largest position reached since the state was last zeroed: KV
+  /// cache rows at and past it are still zero.
+  uint32_t reached = 0;
   bool hasLogits = false;
   /// Per kernel, while profiling.
   bool profiling = false;

@@ -20,17 +20,44 @@
 #include <cstring>
 #include <ctime>
 #include <new>
+#include <sys/mman.h>
 #include <unistd.h>
 
 using namespace liquid::runtime;
 namespace lqm = liquid::lqm;
 
-AlignedBuffer::~AlignedBuffer() { free(bytes); }
+/// Buffers from this size on come straight from mmap: zero pages the
+/// kernel supplies when first touched (a KV cache is touched as the context
+/// grows, not when the session is made), in huge pages where it can.
+static constexpr uint64_t kMappedBytes = uint64_t(1) << 16;
 
-bool AlignedBuffer::allocate(uint64_t size) {
-  free(bytes);
+AlignedBuffer::~AlignedBuffer() { release(); }
+
+void AlignedBuffer::release() {
+  if (bytes && mapped)
+    munmap(bytes, length);
+  else
+    free(bytes);
   bytes = nullptr;
   length = 0;
+  mapped = false;
+}
+
+bool AlignedBuffer::allocate(uint64_t size) {
+  release();
+  if (size >= kMappedBytes) {
+    void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+      return false;
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE); // A hint; failure changes nothing.
+#endif
+    bytes = static_cast<uint8_t *>(p);
+    length = size;
+    mapped = true;
+    return true;
+  }
   void *p = nullptr;
   // Never zero bytes, so every binding is a valid pointer.
   uint64_t rounded = (size + 63) / 64 * 64;
@@ -42,9 +69,9 @@ bool AlignedBuffer::allocate(uint64_t size) {
   return true;
 }
 
-void AlignedBuffer::clear() {
+void AlignedBuffer::clear(uint64_t prefix) {
   if (bytes)
-    memset(bytes, 0, length);
+    memset(bytes, 0, prefix < length ? prefix : length);
 }
 
 namespace {
@@ -179,6 +206,8 @@ void runEntry(lq_session &session, PreparedEntry &entry,
                        entry.constants.data(), dispatch.workgroups);
   }
   session.position += entry.tokens;
+  if (session.position > session.reached)
+    session.reached = session.position;
 }
 
 } // namespace
@@ -213,10 +242,21 @@ extern "C" void lq_session_destroy(lq_session *session) { delete session; }
 extern "C" void lq_session_reset(lq_session *session) {
   if (!session)
     return;
-  for (AlignedBuffer &buffer : session->state)
-    buffer.clear();
+  // A KV cache holds rows [0, position) only: the rows any position ever
+  // reached are cleared, the others were never written.
+  const auto *states = session->model->view.artifact->state();
+  for (size_t i = 0; i < session->state.size(); ++i) {
+    const lqm::StateBuffer &info = *states->Get(i);
+    uint64_t bytes = session->state[i].size();
+    if ((info.kind() == lqm::StateKind_KeyCache ||
+         info.kind() == lqm::StateKind_ValueCache) &&
+        session->model->info.max_context > 0)
+      bytes = bytes / session->model->info.max_context * session->reached;
+    session->state[i].clear(bytes);
+  }
   session->lastLogits.clear();
   session->position = 0;
+  session->reached = 0;
   session->hasLogits = false;
 }
 

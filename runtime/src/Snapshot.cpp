@@ -122,6 +122,9 @@ extern "C" lq_status lq_session_restore(lq_session *session, const void *buffer,
     in += state.size();
   }
   session->position = header.position;
+  // Every cache row came from the snapshot, not only those before the
+  // position: a reset must clear them all.
+  session->reached = model.info.max_context;
   session->hasLogits = header.hasLogits != 0;
   return LQ_OK;
 }

@@ -159,6 +159,65 @@ TEST_F(Session, Reset) {
   EXPECT_EQ(prefill(session.get(), tokens), first);
 }
 
+// Tests that reset zeroes every state byte a sequence wrote, KV cache rows
+// included, also after a restore: the state then equals a fresh session's.
+TEST_F(Session, ResetClearsWrittenState) {
+  SessionPtr fresh = newSession(), used = newSession();
+  size_t size = lq_session_snapshot_size(fresh.get());
+  std::vector<uint8_t> clean(size), after(size);
+  ASSERT_EQ(lq_session_snapshot(fresh.get(), clean.data(), size), LQ_OK);
+  prefill(used.get(), sequence(11));
+  std::vector<uint8_t> busy(size);
+  ASSERT_EQ(lq_session_snapshot(used.get(), busy.data(), size), LQ_OK);
+  EXPECT_NE(busy, clean);
+  lq_session_reset(used.get());
+  ASSERT_EQ(lq_session_snapshot(used.get(), after.data(), size), LQ_OK);
+  EXPECT_EQ(after, clean);
+  ASSERT_EQ(lq_session_restore(used.get(), busy.data(), size), LQ_OK);
+  lq_session_reset(used.get());
+  ASSERT_EQ(lq_session_snapshot(used.get(), after.data(), size), LQ_OK);
+  EXPECT_EQ(after, clean);
+}
+
+// Tests the profile: off by default; while on, each kernel's launches,
+// workgroups, time and bound bytes add up; starting again clears them.
+TEST_F(Session, Profile) {
+  SessionPtr session = newSession(2);
+  size_t kernels = lq_session_profile(session.get(), nullptr, 0);
+  ASSERT_GT(kernels, 0u);
+  std::vector<lq_kernel_profile> profile(kernels);
+  prefill(session.get(), sequence(3));
+  lq_session_profile(session.get(), profile.data(), kernels);
+  for (const lq_kernel_profile &k : profile)
+    EXPECT_EQ(k.dispatches, 0u) << k.kernel;
+
+  lq_session_set_profiling(session.get(), 1);
+  EXPECT_EQ(lq_session_decode(session.get(), 2, nullptr), LQ_OK);
+  lq_session_profile(session.get(), profile.data(), kernels);
+  uint64_t dispatches = 0;
+  for (const lq_kernel_profile &k : profile) {
+    ASSERT_NE(k.kernel, nullptr);
+    dispatches += k.dispatches;
+    if (k.dispatches) {
+      EXPECT_GE(k.workgroups, k.dispatches) << k.kernel;
+      EXPECT_GT(k.bytes, 0u) << k.kernel;
+    }
+  }
+  EXPECT_EQ(dispatches, lq_session_decode_dispatches(session.get()));
+
+  lq_session_set_profiling(session.get(), 0);
+  EXPECT_EQ(lq_session_decode(session.get(), 3, nullptr), LQ_OK);
+  std::vector<lq_kernel_profile> same(kernels);
+  lq_session_profile(session.get(), same.data(), kernels);
+  for (size_t i = 0; i < kernels; ++i)
+    EXPECT_EQ(same[i].dispatches, profile[i].dispatches);
+  lq_session_set_profiling(session.get(), 1);
+  lq_session_profile(session.get(), same.data(), kernels);
+  for (const lq_kernel_profile &k : same)
+    EXPECT_EQ(k.dispatches, 0u);
+  EXPECT_GT(lq_session_launch_cost(session.get(), 100), 0.0);
+}
+
 // Tests snapshot -> restore -> continue, in the same and another session.
 TEST_F(Session, SnapshotRestore) {
   SessionPtr session = newSession();

@@ -53,6 +53,7 @@ struct ConvertLiquidToVectorPass
 } // namespace
 
 void mlir::liquid::populateLiquidToVectorPatterns(RewritePatternSet &patterns) {
+  vectorize::populateAttentionPatterns(patterns);
   vectorize::populateInt8LinearPatterns(patterns);
   vectorize::populateQuantizePatterns(patterns);
 }

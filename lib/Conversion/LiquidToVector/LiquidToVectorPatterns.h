@@ -13,6 +13,8 @@
 
 namespace mlir::liquid::vectorize {
 
+/// liquid.attention (Attention.cpp).
+void populateAttentionPatterns(RewritePatternSet &patterns);
 /// liquid.quantize (Quantize.cpp).
 void populateQuantizePatterns(RewritePatternSet &patterns);
 /// Int8 liquid.linear (Int8Linear.cpp).
