@@ -251,6 +251,27 @@ def PlanWorkspacePass : Pass<"liquid-plan-workspace", "ModuleOp"> {
   ];
 }
 
+def PrefetchStreamsPass : Pass<"liquid-prefetch-streams", "ModuleOp"> {
+  let summary = "Prefetch read-only buffers that loops stream through";
+  let description = [{
+    Runs after vector transfers became loads. For every `vector.load` of at
+    least 256 bits directly in an `scf.for`, from a function argument (or a
+    view of one) that the function never writes, whose innermost index
+    moves with the loop, inserts a `memref.prefetch` (read, locality 3) of
+    the element `distance` bytes further along that index. Weight panels and
+    cache rows are streamed this way; the prefetch keeps the next blocks in
+    flight while the current one is computed.
+  }];
+  let options = [
+    Option<"distance", "distance", "int64_t", /*default=*/"2048",
+           "Bytes ahead of each streamed load to prefetch">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 def TileAndVectorizePass : Pass<"liquid-tile-and-vectorize", "ModuleOp"> {
   let summary = "Tile kernels' linalg ops to rows and vectorize them";
   let description = [{

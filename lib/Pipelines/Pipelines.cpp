@@ -79,6 +79,7 @@ static void addLLVMPasses(OpPassManager &kernels) {
   kernels.addPass(createConvertLinalgToLoopsPass());
   kernels.addPass(createLoopInvariantCodeMotionPass());
   kernels.addPass(mlir::liquid::createLowerVectorTransfersPass());
+  kernels.addPass(mlir::liquid::createPrefetchStreamsPass());
   // Reductions along the vector lanes: one horizontal (tree) reduction each.
   kernels.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass(
       vector::VectorMultiReductionLowering::InnerReduction));
