@@ -232,7 +232,8 @@ std::string ArtifactPlan::buildTable() const {
     std::vector<uint8_t> constants = {lqm::ConstantKind_Position};
     entryPoints.push_back(lqm::CreateEntryPoint(
         fbb, fbb.CreateString(e.name), e.tokens, fbb.CreateVector(constants),
-        fbb.CreateVector(dispatches)));
+        fbb.CreateVector(dispatches),
+        e.logitRows == e.tokens ? 0 : e.logitRows));
   }
   auto entryVec = fbb.CreateVector(entryPoints);
 

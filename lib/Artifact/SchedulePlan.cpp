@@ -244,6 +244,11 @@ llvm::Error Planner::addEntry(func::FuncOp entry) {
   logits = rootOf(ret.getOperand(0));
   if (!logits.getDefiningOp<tensor::EmptyOp>())
     return error(entry.getName() + ": the logits are not computed by a dispatch");
+  auto logitsType = cast<RankedTensorType>(logits.getType());
+  if (logitsType.getRank() != 2 || logitsType.getDimSize(0) < 1 ||
+      logitsType.getDimSize(0) > planned.tokens)
+    return error(entry.getName() + ": the logits are not rows of tokens");
+  planned.logitRows = uint32_t(logitsType.getDimSize(0));
   scratchOffset.clear();
   workspaceOffset.clear();
   if (llvm::Error e = placeScratch(entry))

@@ -43,6 +43,8 @@ struct PlannedDispatch {
 struct PlannedEntry {
   std::string name;
   uint32_t tokens = 0;
+  /// Rows of logits the entry writes (its last tokens').
+  uint32_t logitRows = 0;
   std::vector<PlannedDispatch> dispatches;
 };
 

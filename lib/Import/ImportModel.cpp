@@ -49,7 +49,10 @@ public:
 private:
   void describeModel(ModuleOp module);
   void declareParams(ModuleOp module);
-  void buildEntry(ModuleOp module, StringRef name, int64_t tokens);
+  /// An entry point evaluating `tokens` tokens; with `lastLogits`, it
+  /// returns the logits of the last one only.
+  void buildEntry(ModuleOp module, StringRef name, int64_t tokens,
+                  bool lastLogits = false);
 
   Value weight(TensorRole role, int64_t layer = -1);
   Value add(Value a, Value x) { return arith::AddFOp::create(b, loc, a, x); }
@@ -234,12 +237,13 @@ Value ModelBuilder::feedForward(Value x, int64_t layer) {
 }
 
 void ModelBuilder::buildEntry(ModuleOp module, StringRef name,
-                              int64_t tokens) {
+                              int64_t tokens, bool lastLogits) {
   b.setInsertionPointToEnd(module.getBody());
   numTokens = tokens;
+  int64_t rows = lastLogits ? 1 : tokens;
   SmallVector<Type> inputs = {RankedTensorType::get({tokens}, b.getI32Type()),
                               b.getIndexType()};
-  SmallVector<Type> results = {act({tokens, c.vocabSize})};
+  SmallVector<Type> results = {act({rows, c.vocabSize})};
   for (const StateSlot &s : states) {
     inputs.push_back(s.type);
     results.push_back(s.type);
@@ -288,6 +292,12 @@ void ModelBuilder::buildEntry(ModuleOp module, StringRef name,
     h = add(h, feedForward(f, i));
   }
   loc = named("head");
+  if (lastLogits) // Only the last token's row goes through the head.
+    h = tensor::ExtractSliceOp::create(
+        b, loc, act({1, c.hiddenSize}), h,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(tokens - 1), b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(c.hiddenSize)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
   h = RMSNormOp::create(b, loc, h.getType(), h, weight(TensorRole::FinalNorm), eps);
   SmallVector<Value> outs = {linear(h, weight(TensorRole::Output))};
   outs.append(state.begin(), state.end());
@@ -310,7 +320,18 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
       states.push_back({layer + ".value_cache", cache});
     }
   }
+  // Each chunk size twice: with every token's logits, and with the last
+  // token's only (what a prompt needs when no one asks for the others).
   buildEntry(*module, "prefill", options.prefillChunk);
+  if (options.prefillChunk > 1)
+    buildEntry(*module, "prefill_last", options.prefillChunk,
+               /*lastLogits=*/true);
+  if (options.smallChunk > 1 && options.smallChunk < options.prefillChunk) {
+    std::string small = "prefill_" + std::to_string(options.smallChunk);
+    buildEntry(*module, small, options.smallChunk);
+    buildEntry(*module, small + "_last", options.smallChunk,
+               /*lastLogits=*/true);
+  }
   buildEntry(*module, "decode", 1);
   return module;
 }
@@ -327,6 +348,10 @@ importModel(MLIRContext &context, const Checkpoint &checkpoint,
         "--prefill-chunk: must be in [1, max context " +
         std::to_string(options.maxContext) + "], got " +
         std::to_string(options.prefillChunk));
+  if (options.smallChunk < 0)
+    return llvm::createStringError(
+        "--prefill-small-chunk: must not be negative, got " +
+        std::to_string(options.smallChunk));
   context.loadDialect<LiquidDialect, arith::ArithDialect, func::FuncDialect,
                       tensor::TensorDialect>();
   OwningOpRef<ModuleOp> module =

@@ -21,6 +21,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -195,6 +196,8 @@ lq_status Checker::checkEntryPoint(const lqm::EntryPoint &entry) {
     for (uint8_t kind : *constants)
       if (kind > lqm::ConstantKind_MAX)
         return invalid(what, "unknown run-time constant kind");
+  if (entry.logit_rows() > entry.tokens())
+    return invalid(what, "writes more rows of logits than it has tokens");
   if (!entry.dispatches())
     return LQ_OK;
   for (unsigned d = 0; d < entry.dispatches()->size(); ++d) {
@@ -242,17 +245,24 @@ lq_status Checker::run() {
   ArtifactView &out = view;
   if (const auto *entries = artifact.entry_points()) {
     for (const lqm::EntryPoint *entry : *entries) {
-      const lqm::EntryPoint **slot = nullptr;
-      if (entry->name()->str() == "prefill")
-        slot = &out.prefill;
-      else if (entry->name()->str() == "decode")
-        slot = &out.decode;
-      if (slot && *slot)
-        return invalid("schedule", entry->name()->str() == "prefill"
-                                       ? "two entry points named 'prefill'"
-                                       : "two entry points named 'decode'");
-      if (slot)
-        *slot = entry;
+      std::string entryName = entry->name()->str();
+      for (const lqm::EntryPoint *other : out.chunks)
+        if (other->name()->str() == entryName)
+          return invalid("schedule", ("two entry points named '" + entryName +
+                                      "'").c_str());
+      if (entryName == "prefill")
+        out.prefill = entry;
+      else if (entryName == "decode")
+        out.decode = entry;
+      else if (entryName.rfind("prefill", 0) != 0)
+        return invalid("schedule",
+                       ("unknown entry point '" + entryName + "'").c_str());
+      if (entryName != "decode") {
+        if (entry->tokens() < 1)
+          return invalid(("entry point '" + entryName + "'").c_str(),
+                         "evaluates 0 tokens");
+        out.chunks.push_back(entry);
+      }
       LQ_RETURN_IF_ERROR(checkEntryPoint(*entry));
     }
   }
@@ -264,6 +274,12 @@ lq_status Checker::run() {
     return invalid("entry point 'prefill'", "evaluates 0 tokens");
   if (out.decode->tokens() != 1)
     return invalid("entry point 'decode'", "must evaluate exactly 1 token");
+  for (const lqm::EntryPoint *chunk : out.chunks)
+    if (chunk->tokens() > out.prefill->tokens())
+      return invalid("schedule", "a chunk is longer than 'prefill'");
+  if (out.prefill->logit_rows() || out.decode->logit_rows() > 1)
+    return invalid("schedule", "'prefill' and 'decode' must write the logits "
+                               "of every token");
   return LQ_OK;
 }
 

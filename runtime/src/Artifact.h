@@ -18,6 +18,7 @@
 #include "liquid/runtime.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace liquid::runtime {
 
@@ -30,8 +31,13 @@ struct ArtifactView {
   /// File offset every Segment is relative to: align_up(tableSize, 64).
   uint64_t dataBase = 0;
   const lqm::Artifact *artifact = nullptr;
+  /// The largest chunk, writing every token's logits.
   const lqm::EntryPoint *prefill = nullptr;
   const lqm::EntryPoint *decode = nullptr;
+  /// Every entry point of more than one token ("prefill", "prefill_last",
+  /// "prefill_16", ...): chunks of several sizes, writing every token's
+  /// logits or the last one's.
+  std::vector<const lqm::EntryPoint *> chunks;
 
   const uint8_t *segmentData(const lqm::Segment &segment) const {
     return file + dataBase + segment.offset();

@@ -81,6 +81,8 @@ struct KernelCounters {
 /// One entry point, ready to run.
 struct PreparedEntry {
   uint32_t tokens = 0;
+  /// Rows of logits it writes: those of its last `logitRows` tokens.
+  uint32_t logitRows = 0;
   std::vector<PreparedDispatch> dispatches;
   /// Run-time constant values, refreshed before each call (at least one).
   std::vector<int64_t> constants;
@@ -97,7 +99,14 @@ struct lq_session {
   liquid::runtime::AlignedBuffer scratch;
   std::vector<liquid::runtime::AlignedBuffer> state;
   std::vector<void *> bindings;
-  liquid::runtime::PreparedEntry prefill;
+  /// Per chunk size, largest first: the entry writing every token's logits
+  /// and, where the artifact has one, the entry writing the last token's
+  /// only (tokens 0 when absent).
+  struct Chunk {
+    uint32_t tokens;
+    liquid::runtime::PreparedEntry all, last;
+  };
+  std::vector<Chunk> chunks;
   liquid::runtime::PreparedEntry decode;
   uint32_t position = 0;
   /// The largest position reached since the state was last zeroed: KV

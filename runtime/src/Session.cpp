@@ -16,6 +16,7 @@
 
 #include "Status.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -89,6 +90,7 @@ void prepareEntry(lq_session &session, const lqm::EntryPoint &entry,
   const lq_model &model = *session.model;
   const lqm::Artifact &artifact = *model.view.artifact;
   out.tokens = entry.tokens();
+  out.logitRows = entry.logit_rows() ? entry.logit_rows() : entry.tokens();
   out.constants.assign(entry.constants() && entry.constants()->size()
                            ? entry.constants()->size()
                            : 1,
@@ -160,7 +162,21 @@ lq_status createSession(lq_session &session, int threads) {
         return outOfMemory(session, states->Get(i)->name()->c_str(),
                            states->Get(i)->size());
   }
-  prepareEntry(session, *model.view.prefill, session.prefill);
+  // Chunks by size, largest first, each with its two logits forms.
+  std::vector<const lqm::EntryPoint *> chunks = model.view.chunks;
+  std::stable_sort(chunks.begin(), chunks.end(),
+                   [](const lqm::EntryPoint *a, const lqm::EntryPoint *b) {
+                     return a->tokens() > b->tokens();
+                   });
+  for (const lqm::EntryPoint *entry : chunks) {
+    if (session.chunks.empty() || session.chunks.back().tokens != entry->tokens())
+      session.chunks.push_back({entry->tokens(), {}, {}});
+    bool lastOnly = entry->logit_rows() && entry->logit_rows() < entry->tokens();
+    PreparedEntry &slot =
+        lastOnly ? session.chunks.back().last : session.chunks.back().all;
+    if (!slot.tokens)
+      prepareEntry(session, *entry, slot);
+  }
   prepareEntry(session, *model.view.decode, session.decode);
 
   if (threads == 0) {
@@ -337,14 +353,23 @@ lq_status evaluate(lq_session *session, const int32_t *tokens, size_t count,
   const auto *rows = reinterpret_cast<const float *>(session->logits.data());
   size_t done = 0;
   while (done < count) {
-    PreparedEntry &entry = count - done >= session->prefill.tokens
-                               ? session->prefill
-                               : session->decode;
-    runEntry(*session, entry, tokens + done);
+    // The largest chunk that fits, else one decode step. Without a logits
+    // buffer only the last token's row is kept, so a chunk skips the output
+    // head for the others where the artifact allows.
+    PreparedEntry *entry = &session->decode;
+    for (lq_session::Chunk &chunk : session->chunks) {
+      PreparedEntry &candidate =
+          !logits && chunk.last.tokens ? chunk.last : chunk.all;
+      if (candidate.tokens && candidate.tokens <= count - done) {
+        entry = &candidate;
+        break;
+      }
+    }
+    runEntry(*session, *entry, tokens + done);
     if (logits)
-      memcpy(logits + done * vocab, rows, entry.tokens * vocab * sizeof(float));
-    done += entry.tokens;
-    memcpy(session->lastLogits.data(), rows + (entry.tokens - 1) * vocab,
+      memcpy(logits + done * vocab, rows, entry->tokens * vocab * sizeof(float));
+    done += entry->tokens;
+    memcpy(session->lastLogits.data(), rows + (entry->logitRows - 1) * vocab,
            vocab * sizeof(float));
     session->hasLogits = true;
   }

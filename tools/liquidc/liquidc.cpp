@@ -69,9 +69,14 @@ cl::opt<int64_t> maxContext("max-context",
                             cl::init(4096), cl::cat(category));
 cl::opt<int64_t> prefillChunk(
     "prefill-chunk",
-    cl::desc("Tokens per compiled prefill call (default 32, at most "
+    cl::desc("Tokens per compiled prefill call (default 128, at most "
              "--max-context)"),
-    cl::init(32), cl::cat(category));
+    cl::init(128), cl::cat(category));
+cl::opt<int64_t> smallChunk(
+    "prefill-small-chunk",
+    cl::desc("Tokens of the second, smaller prefill chunk for prompt tails "
+             "(default 16; 0 or >= --prefill-chunk: none)"),
+    cl::init(16), cl::cat(category));
 } // namespace
 
 static int fail(llvm::Error error) {
@@ -149,6 +154,7 @@ int main(int argc, char **argv) {
   options.prefillChunk = prefillChunk.getNumOccurrences()
                              ? prefillChunk
                              : std::min<int64_t>(prefillChunk, maxContext);
+  options.smallChunk = smallChunk;
   auto module = liquid::importModel(context, **checkpoint, options);
   if (!module)
     return fail(module.takeError());

@@ -31,8 +31,12 @@ struct ImportOptions {
   /// Rows of every KV cache: the longest sequence a session can hold.
   int64_t maxContext = 4096;
   /// Tokens C of one @prefill call: a compile-time chunk. Longer prompts run
-  /// as several chunks; the runtime evaluates a shorter tail with @decode.
-  int64_t prefillChunk = 32;
+  /// as several chunks; the runtime evaluates a shorter tail with the small
+  /// chunk, then @decode.
+  int64_t prefillChunk = 128;
+  /// Tokens of the small chunk for prompt tails (@prefill_<n>); only when
+  /// 1 < n < prefillChunk.
+  int64_t smallChunk = 16;
 };
 
 /// Builds the module; fails (with a message naming the problem) only on

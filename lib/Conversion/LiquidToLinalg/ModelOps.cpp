@@ -16,6 +16,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::liquid;
 using namespace mlir::liquid::lowering;
@@ -153,52 +155,102 @@ struct RoPELowering : OpRewritePattern<RoPEOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
+    int64_t tokens = type.getDimSize(0), heads = type.getDimSize(1);
     int64_t headDim = type.getDimSize(2), half = headDim / 2;
-    float theta = op.getTheta().convertToDouble();
     Value x = op.getInput(), position = op.getPosition();
-    Value init = emptyTensor(rewriter, loc, type, x, {0, 1, 2});
-    AffineMap id = rewriter.getMultiDimIdentityMap(3);
-    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
-        op, type, x, init, ArrayRef<AffineMap>{id, id},
+    Type f32 = rewriter.getF32Type();
+    // The token count, static or read from the input.
+    OpFoldResult tokenCount =
+        ShapedType::isDynamic(tokens)
+            ? OpFoldResult(tensor::DimOp::create(rewriter, loc, x, 0).getResult())
+            : OpFoldResult(rewriter.getIndexAttr(tokens));
+    SmallVector<Value> dynamicTokens;
+    if (ShapedType::isDynamic(tokens))
+      dynamicTokens.push_back(cast<Value>(tokenCount));
+
+    // inv_freq[j] = 1 / theta^(2j / d), in f32 as transformers computes it:
+    // known when compiling, so a constant.
+    float base = float(op.getTheta().convertToDouble());
+    SmallVector<float> inverse;
+    for (int64_t j = 0; j < half; ++j)
+      inverse.push_back(
+          1.0f / std::pow(base, float(2 * j) / float(headDim)));
+    auto halfType = RankedTensorType::get({half}, f32);
+    Value invFreq = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(halfType, ArrayRef(inverse)));
+
+    // cos and sin of (position + t) * inv_freq[j], once per token and pair
+    // (every head shares them).
+    auto angleType = RankedTensorType::get({tokens, half}, f32);
+    MLIRContext *ctx = op.getContext();
+    AffineMap tj = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap j = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, angleType, dynamicTokens);
+    auto angles = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{angleType, angleType}, ValueRange{invFreq},
+        ValueRange{empty, empty}, ArrayRef<AffineMap>{j, tj, tj},
+        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value t = linalg::IndexOp::create(b, l, 0);
+          Value at = arith::AddIOp::create(b, l, position, t);
+          Value pos = arith::UIToFPOp::create(
+              b, l, f32, arith::IndexCastUIOp::create(b, l, b.getI64Type(), at));
+          Value angle = arith::MulFOp::create(b, l, pos, args[0]);
+          linalg::YieldOp::create(b, l,
+                                  ValueRange{math::CosOp::create(b, l, angle),
+                                             math::SinOp::create(b, l, angle)});
+        });
+    Value cos = angles.getResult(0), sin = angles.getResult(1);
+
+    // The two halves of each head: (x1 cos - x2 sin, x2 cos + x1 sin).
+    auto halves = RankedTensorType::get({tokens, heads, half}, f32);
+    auto slice = [&](Value source, int64_t at) -> Value {
+      return tensor::ExtractSliceOp::create(
+          rewriter, loc, halves, source,
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
+                                 rewriter.getIndexAttr(0),
+                                 rewriter.getIndexAttr(at)},
+          ArrayRef<OpFoldResult>{tokenCount, rewriter.getIndexAttr(heads),
+                                 rewriter.getIndexAttr(half)},
+          ArrayRef<OpFoldResult>(SmallVector<OpFoldResult>(
+              3, rewriter.getIndexAttr(1))));
+    };
+    Value x1 = slice(x, 0), x2 = slice(x, half);
+    AffineMap all = AffineMap::getMultiDimIdentityMap(3, ctx);
+    AffineMap perPair = AffineMap::get(
+        3, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(2, ctx)}, ctx);
+    Value halfEmpty =
+        tensor::EmptyOp::create(rewriter, loc, halves, dynamicTokens);
+    auto rotated = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{halves, halves}, ValueRange{x1, x2, cos, sin},
+        ValueRange{halfEmpty, halfEmpty},
+        ArrayRef<AffineMap>{all, all, perPair, perPair, all, all},
         SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          auto index = [&](int64_t v) {
-            return arith::ConstantIndexOp::create(b, l, v);
-          };
-          Value t = linalg::IndexOp::create(b, l, 0);
-          Value h = linalg::IndexOp::create(b, l, 1);
-          Value i = linalg::IndexOp::create(b, l, 2);
-          Value first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
-                                              i, index(half));
-          Value j = arith::RemUIOp::create(b, l, i, index(half));
-          Value partner = arith::SelectOp::create(
-              b, l, first, arith::AddIOp::create(b, l, i, index(half)),
-              arith::SubIOp::create(b, l, i, index(half)));
-          Value other =
-              tensor::ExtractOp::create(b, l, x, ValueRange{t, h, partner});
-          Value rotated = arith::SelectOp::create(
-              b, l, first, arith::NegFOp::create(b, l, other), other);
-
-          auto toFloat = [&](Value idx) -> Value {
-            Value i64 = arith::IndexCastUIOp::create(b, l, b.getI64Type(), idx);
-            return arith::UIToFPOp::create(b, l, b.getF32Type(), i64);
-          };
-          Value pos = toFloat(arith::AddIOp::create(b, l, position, t));
-          Value twoJ = arith::MulIOp::create(b, l, j, index(2));
-          Value exponent = arith::DivFOp::create(
-              b, l, toFloat(twoJ), f32Const(b, l, static_cast<double>(headDim)));
-          Value power =
-              math::PowFOp::create(b, l, f32Const(b, l, theta), exponent);
-          Value invFreq =
-              arith::DivFOp::create(b, l, f32Const(b, l, 1.0), power);
-          Value angle = arith::MulFOp::create(b, l, pos, invFreq);
-          Value cos = math::CosOp::create(b, l, angle);
-          Value sin = math::SinOp::create(b, l, angle);
-          Value out = arith::AddFOp::create(
-              b, l, arith::MulFOp::create(b, l, args[0], cos),
-              arith::MulFOp::create(b, l, rotated, sin));
-          linalg::YieldOp::create(b, l, {out});
+          Value a = args[0], c = args[1], cs = args[2], sn = args[3];
+          Value first = arith::SubFOp::create(
+              b, l, arith::MulFOp::create(b, l, a, cs),
+              arith::MulFOp::create(b, l, c, sn));
+          Value second = arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, c, cs),
+              arith::MulFOp::create(b, l, a, sn));
+          linalg::YieldOp::create(b, l, ValueRange{first, second});
         });
+    Value out = tensor::EmptyOp::create(rewriter, loc, type, dynamicTokens);
+    auto insert = [&](Value part, Value into, int64_t at) -> Value {
+      return tensor::InsertSliceOp::create(
+          rewriter, loc, part, into,
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
+                                 rewriter.getIndexAttr(0),
+                                 rewriter.getIndexAttr(at)},
+          ArrayRef<OpFoldResult>{tokenCount, rewriter.getIndexAttr(heads),
+                                 rewriter.getIndexAttr(half)},
+          ArrayRef<OpFoldResult>(SmallVector<OpFoldResult>(
+              3, rewriter.getIndexAttr(1))));
+    };
+    out = insert(rotated.getResult(0), out, 0);
+    out = insert(rotated.getResult(1), out, half);
+    rewriter.replaceOp(op, out);
     return success();
   }
 };

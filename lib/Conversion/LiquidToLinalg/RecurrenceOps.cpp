@@ -46,7 +46,7 @@ struct ShortConvLowering : OpRewritePattern<ShortConvOp> {
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     auto kernelType = cast<RankedTensorType>(kernel.getType());
     int64_t hidden = kernelType.getDimSize(0), length = kernelType.getDimSize(1);
-    AffineExpr t = getAffineDimExpr(0, ctx), c = getAffineDimExpr(1, ctx);
+    AffineExpr t = getAffineDimExpr(0, ctx);
 
     // The three [T, H] channel groups of in_proj's output: B, C, x.
     OpFoldResult tokens =
@@ -80,17 +80,19 @@ struct ShortConvLowering : OpRewritePattern<ShortConvOp> {
     Value window = tensor::ConcatOp::create(rewriter, loc, 0,
                                             ValueRange{state, bx});
 
-    // conv[t, c] = sum_k window[t + k, c] * kernel[c, k].
-    AffineExpr k = getAffineDimExpr(2, ctx);
+    // conv[t, c] = sum_k window[t + k, c] * kernel[c, k], over loops
+    // (t, k, c): channels innermost, the contiguous dimension of the window
+    // and the result, so a tile is a vector of channels.
+    AffineExpr k = getAffineDimExpr(1, ctx), ch = getAffineDimExpr(2, ctx);
     Value convInit = zeroTensor(rewriter, loc, resultType, input, {0, 0});
     Value conv =
         linalg::GenericOp::create(
             rewriter, loc, resultType, ValueRange{window, kernel}, convInit,
-            ArrayRef<AffineMap>{AffineMap::get(3, 0, {t + k, c}, ctx),
-                                AffineMap::get(3, 0, {c, k}, ctx),
-                                AffineMap::get(3, 0, {t, c}, ctx)},
-            {utils::IteratorType::parallel, utils::IteratorType::parallel,
-             utils::IteratorType::reduction},
+            ArrayRef<AffineMap>{AffineMap::get(3, 0, {t + k, ch}, ctx),
+                                AffineMap::get(3, 0, {ch, k}, ctx),
+                                AffineMap::get(3, 0, {t, ch}, ctx)},
+            {utils::IteratorType::parallel, utils::IteratorType::reduction,
+             utils::IteratorType::parallel},
             [](OpBuilder &b, Location l, ValueRange args) {
               Value prod = arith::MulFOp::create(b, l, args[0],
                                                  toF32(b, l, args[1]));

@@ -80,17 +80,25 @@ func.func @embed(%t: tensor<32x8xbf16>, %ids: tensor<?xi32>) -> tensor<?x8xf32> 
 
 // -----
 
-// Tests RoPE: the partner element of each pair comes from the same head,
-// angles from position + t and theta.
+// Tests RoPE: the inverse frequencies 1 / theta^(2j / d) are a constant
+// (theta 1e6, d 8); cos and sin of (position + t) * inv_freq[j] once per
+// token and pair; then the two halves of every head rotated together
+// (x1 cos - x2 sin, x2 cos + x1 sin) and put back in place.
 // CHECK-LABEL: func.func @rope(
 // CHECK-SAME: %[[Q:.+]]: tensor<?x2x8xf32>, %[[POS:.+]]: index)
-// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[Q]] : tensor<?x2x8xf32>)
-// CHECK: %[[T:.+]] = linalg.index 0 : index
-// CHECK: tensor.extract %[[Q]]
-// CHECK: arith.addi %[[POS]], %[[T]] : index
-// CHECK: math.powf %{{.+}}, %{{.+}} : f32
+// CHECK: %[[T:.+]] = tensor.dim %[[Q]], %c0
+// CHECK: %[[F:.+]] = arith.constant dense<[1.000000e+00, 0.0316227786, 1.000000e-03, 3.16227743E-5]> : tensor<4xf32>
+// CHECK: %[[CS:.+]]:2 = linalg.generic {{.+}} ins(%[[F]] : tensor<4xf32>) outs({{.+}} : tensor<?x4xf32>, tensor<?x4xf32>)
+// CHECK: %[[I:.+]] = linalg.index 0 : index
+// CHECK: arith.addi %[[POS]], %[[I]] : index
 // CHECK: math.cos
 // CHECK: math.sin
+// CHECK: %[[X1:.+]] = tensor.extract_slice %[[Q]][0, 0, 0] [%[[T]], 2, 4]
+// CHECK: %[[X2:.+]] = tensor.extract_slice %[[Q]][0, 0, 4] [%[[T]], 2, 4]
+// CHECK: %[[R:.+]]:2 = linalg.generic {{.+}} ins(%[[X1]], %[[X2]], %[[CS]]#0, %[[CS]]#1 :
+// CHECK: tensor.insert_slice %[[R]]#0 into %{{.+}}[0, 0, 0] [%[[T]], 2, 4]
+// CHECK: tensor.insert_slice %[[R]]#1 into %{{.+}}[0, 0, 4] [%[[T]], 2, 4]
+// CHECK-NOT: math.powf
 func.func @rope(%q: tensor<?x2x8xf32>, %pos: index) -> tensor<?x2x8xf32> {
   %r = liquid.rope %q, %pos {theta = 1.0e6 : f64} : tensor<?x2x8xf32>
   return %r : tensor<?x2x8xf32>
@@ -142,10 +150,11 @@ func.func @linear_q4_0(%x: tensor<?x64xf32>, %w: tensor<16x64x!liquid.q4_0>) -> 
 // -----
 
 // Tests the short convolution: B * x, the window as state ++ bx, the
-// causal depthwise convolution over window[t + k], C * conv, and the new
-// state as the window's last L-1 rows.
-// CHECK-DAG: #[[WIN:.+]] = affine_map<(d0, d1, d2) -> (d0 + d2, d1)>
-// CHECK-DAG: #[[KER:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// causal depthwise convolution over window[t + k] with loops (t, k, c),
+// channels innermost, C * conv, and the new state as the window's last L-1
+// rows.
+// CHECK-DAG: #[[WIN:.+]] = affine_map<(d0, d1, d2) -> (d0 + d1, d2)>
+// CHECK-DAG: #[[KER:.+]] = affine_map<(d0, d1, d2) -> (d2, d1)>
 // CHECK-LABEL: func.func @short_conv(
 // CHECK-SAME: %[[IN:.+]]: tensor<?x24xf32>, %[[K:.+]]: tensor<8x3xf32>, %[[S:.+]]: tensor<2x8xf32>)
 // CHECK: %[[T:.+]] = tensor.dim %[[IN]]
@@ -154,7 +163,7 @@ func.func @linear_q4_0(%x: tensor<?x64xf32>, %w: tensor<16x64x!liquid.q4_0>) -> 
 // CHECK: %[[X:.+]] = tensor.extract_slice %[[IN]][0, 16] [%[[T]], 8] [1, 1]
 // CHECK: %[[BX:.+]] = linalg.generic {{.+}} ins(%[[B]], %[[X]] :
 // CHECK: %[[WINDOW:.+]] = tensor.concat dim(0) %[[S]], %[[BX]] : (tensor<2x8xf32>, tensor<?x8xf32>) -> tensor<?x8xf32>
-// CHECK: %[[CONV:.+]] = linalg.generic {indexing_maps = [#[[WIN]], #[[KER]], #{{.+}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[WINDOW]], %[[K]] :
+// CHECK: %[[CONV:.+]] = linalg.generic {indexing_maps = [#[[WIN]], #[[KER]], #{{.+}}], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[WINDOW]], %[[K]] :
 // CHECK: %[[OUT:.+]] = linalg.generic {{.+}} ins(%[[C]], %[[CONV]] :
 // CHECK: %[[NEW:.+]] = tensor.extract_slice %[[WINDOW]][%[[T]], 0] [2, 8] [1, 1] : tensor<?x8xf32> to tensor<2x8xf32>
 // CHECK: return %[[OUT]], %[[NEW]]

@@ -220,11 +220,43 @@ static std::string kernelKey(StringRef name, ValueRange args,
   return key;
 }
 
+/// The static slice `v` is of a whole buffer, if it is one: the schedule
+/// then passes the buffer and the kernel takes the slice.
+static tensor::ExtractSliceOp peelableSlice(Value v) {
+  auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
+  if (!slice || !slice.hasUnitStride() ||
+      isa<QuantizedTypeInterface>(getElementTypeOrSelf(v)) ||
+      !slice.getSourceType().hasStaticShape() ||
+      llvm::any_of(slice.getMixedOffsets(),
+                   [](OpFoldResult o) { return isa<Value>(o); }) ||
+      llvm::any_of(slice.getMixedSizes(),
+                   [](OpFoldResult o) { return isa<Value>(o); }))
+    return {};
+  return slice;
+}
+
 Operation *DispatchFormer::dispatch(OpBuilder &b, Location loc, StringRef name,
-                                    StringRef key, ValueRange args,
+                                    StringRef givenKey, ValueRange givenArgs,
                                     ArrayRef<int64_t> tied, int64_t workgroups,
                                     BodyBuilder body) {
   MLIRContext *ctx = b.getContext();
+  // Inputs that are static slices of a buffer: the kernel slices it.
+  SmallVector<Value> args(givenArgs);
+  SmallVector<tensor::ExtractSliceOp> slices(args.size());
+  std::string key = givenKey.str();
+  for (auto [i, arg] : llvm::enumerate(args)) {
+    if (llvm::is_contained(tied, int64_t(i)))
+      continue;
+    if (auto slice = peelableSlice(arg)) {
+      slices[i] = slice;
+      args[i] = slice.getSource();
+      llvm::raw_string_ostream(key)
+          << "|slice" << i << ":" << slice.getSourceType()
+          << slice.getStaticOffsets().size();
+      for (int64_t o : slice.getStaticOffsets())
+        llvm::raw_string_ostream(key) << "," << o;
+    }
+  }
   SymbolRefAttr &ref = byKey[key];
   if (!ref) {
     std::string symbol =
@@ -252,10 +284,15 @@ Operation *DispatchFormer::dispatch(OpBuilder &b, Location loc, StringRef name,
         NameLoc::get(kb.getStringAttr("workgroup")));
     kb.setInsertionPointToStart(entry);
     SmallVector<Value> viewed;
-    for (auto [arg, v] : llvm::zip(entry->getArguments(), args)) {
+    for (auto [i, arg, v] :
+         llvm::enumerate(entry->getArguments().drop_back(), args)) {
       Value a = arg;
       if (a.getType() != v.getType())
         a = BitcastOp::create(kb, kloc, v.getType(), a);
+      if (tensor::ExtractSliceOp slice = slices[i])
+        a = tensor::ExtractSliceOp::create(
+            kb, kloc, slice.getType(), a, slice.getMixedOffsets(),
+            slice.getMixedSizes(), slice.getMixedStrides());
       viewed.push_back(a);
     }
     SmallVector<Value> outs =
@@ -593,7 +630,7 @@ LogicalResult DispatchFormer::form(func::FuncOp entry) {
   SmallVector<Operation *> ops;
   for (Operation &op : entry.getBody().front())
     if (!isa<WeightOp, PackOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-             func::ReturnOp, arith::ConstantOp>(op))
+             tensor::ExtractSliceOp, func::ReturnOp, arith::ConstantOp>(op))
       ops.push_back(&op);
   DenseSet<Operation *> absorbed;
   for (Operation *op : ops) {
@@ -628,6 +665,13 @@ LogicalResult DispatchFormer::form(func::FuncOp entry) {
       continue;
     }
     return op->emitOpError("cannot be placed in a dispatch");
+  }
+  // Slices the kernels took over; any other is not a buffer of its own.
+  for (auto slice : llvm::make_early_inc_range(
+           entry.getBody().front().getOps<tensor::ExtractSliceOp>())) {
+    if (!slice->use_empty())
+      return slice.emitOpError("is read by the schedule, not by a kernel");
+    slice.erase();
   }
   return success();
 }
