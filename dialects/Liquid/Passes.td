@@ -66,10 +66,13 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
     Kernels are shared: ops with the same name, attributes and operand
     types launch the same kernel, so a 16-layer model has as many kernels
     as it has distinct layer shapes. A `liquid.linear` is split over
-    workgroups by rows of its weight (64 rows a workgroup where the rows
-    allow), and `liquid.ffn` becomes two launches: the gated up projection
-    split by rows of `gate`/`up`, then the down projection split like any
-    linear. `liquid.moe_experts` becomes one launch with a workgroup per
+    workgroups by rows of its weight (64 rows a workgroup for float weights;
+    four panels for weights in `!liquid.panels`, fewer down to one panel so
+    that at least four workgroups remain), and `liquid.ffn` becomes two
+    launches: the gated up projection split by rows of `gate`/`up`, then the
+    down projection split like any linear. A quantization whose input has no
+    other use runs in its producer's kernel; a static slice of a buffer that
+    an op reads is taken inside the op's kernel. `liquid.moe_experts` becomes one launch with a workgroup per
     expert, which computes every (token, slot) pair routed to it (tokens
     grouped by expert; an expert no token chose is not read), then a launch
     summing the slots. `liquid.attention` runs one workgroup per key/value

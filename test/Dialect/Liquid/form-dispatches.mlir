@@ -131,9 +131,11 @@ func.func @f(%a: tensor<1x8xf32>, %b: tensor<1x8xf32>) -> tensor<1x16xf32> {
 
 // Tests the int8 forms: a quantization whose input has no other use runs
 // in its producer's kernel (rms_norm_quantize writes the int8 blocks), a
-// linear over a weight in panels slices whole panels (64 rows: 4 panels of
-// 16), and an FFN whose down weight is in panels quantizes the gated
-// hidden activation in the up kernel, written as int8 blocks.
+// linear over a weight in panels slices whole panels (128 rows of panels of
+// 16: four workgroups of 2 panels, as 4 panels would leave only two
+// workgroups), and an FFN whose down weight is in panels quantizes the gated
+// hidden activation in the up kernel, written as int8 blocks (two
+// workgroups of one block of 32 rows).
 
 liquid.param @n : tensor<64xf32>
 liquid.param @q : tensor<128x64x!liquid.q8_0>
@@ -143,9 +145,9 @@ liquid.param @d : tensor<64x64x!liquid.q4_0>
 // CHECK-LABEL: func.func @decode(
 // CHECK: %[[N:.+]] = liquid.dispatch @kernels::@rms_norm_quantize_0[1] ({{.+}}) {tied_operands = array<i64: 2>} : (tensor<1x64xf32>, tensor<64xf32>, tensor<1x64x!liquid.q8_act>) -> tensor<1x64x!liquid.q8_act>
 // CHECK: %[[QP:.+]] = liquid.pack
-// CHECK: liquid.dispatch @kernels::@linear_0[2] (%[[N]], %[[QP]], %{{.+}})
-// CHECK: %[[H:.+]] = liquid.dispatch @kernels::@ffn_up_0[1] ({{.+}}) {tied_operands = array<i64: 3>} : ({{.+}}, tensor<1x64x!liquid.q8_act>) -> tensor<1x64x!liquid.q8_act>
-// CHECK: liquid.dispatch @kernels::@linear_1[1] (%[[H]],
+// CHECK: liquid.dispatch @kernels::@linear_0[4] (%[[N]], %[[QP]], %{{.+}})
+// CHECK: %[[H:.+]] = liquid.dispatch @kernels::@ffn_up_0[2] ({{.+}}) {tied_operands = array<i64: 3>} : ({{.+}}, tensor<1x64x!liquid.q8_act>) -> tensor<1x64x!liquid.q8_act>
+// CHECK: liquid.dispatch @kernels::@linear_1[4] (%[[H]],
 
 // CHECK: func.func @rms_norm_quantize_0(%{{.+}}: tensor<1x64xf32>, %{{.+}}: tensor<64xf32>, %[[D:.+]]: tensor<1x2x40xi8>, %{{.+}}: index {liquid.workgroup}) -> (tensor<1x2x40xi8> {liquid.tied = 2 : i64})
 // CHECK: %[[R:.+]] = liquid.rms_norm
@@ -153,14 +155,14 @@ liquid.param @d : tensor<64x64x!liquid.q4_0>
 // CHECK: %[[B:.+]] = liquid.bitcast %[[Q]] : tensor<1x64x!liquid.q8_act> to tensor<1x2x40xi8>
 // CHECK: return %[[B]]
 // CHECK: func.func @linear_0(%{{.+}}: tensor<1x2x40xi8>, %[[W:.+]]: tensor<8x1088xi8>,
-// CHECK: %[[ROW:.+]] = arith.muli %{{.+}}, %c64
+// CHECK: %[[ROW:.+]] = arith.muli %{{.+}}, %c32
 // CHECK: %[[PANEL:.+]] = arith.divui %[[ROW]], %c16
-// CHECK: %[[S:.+]] = tensor.extract_slice %[[W]][%[[PANEL]], 0] [4, 1088] [1, 1] : tensor<8x1088xi8> to tensor<4x1088xi8>
-// CHECK: liquid.bitcast %[[S]] : tensor<4x1088xi8> to tensor<64x64x!liquid.panels<!liquid.q8_0, 16>>
+// CHECK: %[[S:.+]] = tensor.extract_slice %[[W]][%[[PANEL]], 0] [2, 1088] [1, 1] : tensor<8x1088xi8> to tensor<2x1088xi8>
+// CHECK: liquid.bitcast %[[S]] : tensor<2x1088xi8> to tensor<32x64x!liquid.panels<!liquid.q8_0, 16>>
 // CHECK: func.func @ffn_up_0(
-// CHECK: %[[HQ:.+]] = liquid.quantize %{{.+}} : tensor<1x64xf32> -> tensor<1x64x!liquid.q8_act>
-// CHECK: %[[HB:.+]] = liquid.bitcast %[[HQ]] : tensor<1x64x!liquid.q8_act> to tensor<1x2x40xi8>
-// CHECK: tensor.insert_slice %[[HB]] into %{{.+}}[0, %{{.+}}, 0] [1, 2, 40] [1, 1, 1] : tensor<1x2x40xi8> into tensor<1x2x40xi8>
+// CHECK: %[[HQ:.+]] = liquid.quantize %{{.+}} : tensor<1x32xf32> -> tensor<1x32x!liquid.q8_act>
+// CHECK: %[[HB:.+]] = liquid.bitcast %[[HQ]] : tensor<1x32x!liquid.q8_act> to tensor<1x1x40xi8>
+// CHECK: tensor.insert_slice %[[HB]] into %{{.+}}[0, %{{.+}}, 0] [1, 1, 40] [1, 1, 1] : tensor<1x1x40xi8> into tensor<1x2x40xi8>
 func.func @decode(%x: tensor<1x64xf32>) -> (tensor<1x128xf32>, tensor<1x64xf32>) {
   %n = liquid.weight @n : tensor<64xf32>
   %r = liquid.rms_norm %x, %n {epsilon = 1.0e-05 : f32} : tensor<1x64xf32>, tensor<64xf32>

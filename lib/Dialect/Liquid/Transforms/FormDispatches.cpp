@@ -37,11 +37,22 @@ using namespace mlir::liquid;
 static constexpr llvm::StringLiteral kTiedAttr = "liquid.tied";
 static constexpr llvm::StringLiteral kWorkgroupAttr = "liquid.workgroup";
 
-/// Rows of a weight one workgroup computes: the largest of 64, 32, ... that
-/// divides `rows`.
-static int64_t rowsPerWorkgroup(int64_t rows) {
-  int64_t r = 64;
-  while (rows % r)
+/// Rows of the weight `w` ([rows, columns]) one workgroup computes, a
+/// multiple of `multiple`. Float weights: 64 (or the largest power of two
+/// dividing the rows). Weights in panels: four panels, so a workgroup
+/// streams one long contiguous run of the weight; fewer (down to one panel)
+/// when that would leave fewer than four workgroups to spread over
+/// threads.
+static int64_t rowsPerWorkgroup(Value w, int64_t multiple = 1) {
+  auto type = cast<RankedTensorType>(w.getType());
+  int64_t rows = type.getDimSize(0);
+  auto panels = dyn_cast<PanelsType>(type.getElementType());
+  int64_t minimum = std::max<int64_t>(multiple, panels ? panels.getRows() : 1);
+  int64_t r = panels ? 4 * panels.getRows() : 64;
+  r = std::max(r, minimum);
+  while (rows % r && r > minimum)
+    r /= 2;
+  while (panels && rows / r < 4 && r > minimum)
     r /= 2;
   return r;
 }
@@ -316,7 +327,7 @@ void DispatchFormer::formLinear(OpBuilder &b, Location loc, Value x, Value w,
   auto wType = cast<RankedTensorType>(w.getType());
   auto yType = cast<RankedTensorType>(result.getType());
   int64_t rows = wType.getDimSize(0);
-  int64_t r = rowsPerWorkgroup(rows);
+  int64_t r = rowsPerWorkgroup(w);
   SmallVector<Value> args = {x, w, scratch(b, loc, yType)};
   std::string key = kernelKey("linear", args, {2}, rows / r, {});
   Operation *d = dispatch(
@@ -345,7 +356,8 @@ void DispatchFormer::formFFN(FFNOp op) {
   auto hType = RankedTensorType::get(
       {tokens, ffn}, int8 ? Type(Q8ActType::get(b.getContext()))
                           : Type(b.getF32Type()));
-  int64_t r = rowsPerWorkgroup(ffn);
+  // An int8 hidden activation is written in whole blocks of 32.
+  int64_t r = rowsPerWorkgroup(op.getGate(), int8 ? 32 : 1);
   SmallVector<Value> args = {op.getInput(), op.getGate(), op.getUp(),
                              scratch(b, loc, hType)};
   std::string key = kernelKey("ffn_up", args, {3}, ffn / r, {});
