@@ -61,13 +61,14 @@ def Liquid_AttentionOp : Liquid_Op<"attention", [NoMemoryEffect,
   let summary = "Causal grouped-query attention over a KV cache";
   let description = [{
     Appends the `T` new keys and values at rows `[position, position + T)` of
-    the caches (`[capacity, kv_heads, head_dim]`) and attends every query to
-    the cache rows up to and including its own position:
+    the caches (`[kv_heads, capacity, head_dim]`: each head's rows are one
+    contiguous run) and attends every query to the cache rows up to and
+    including its own position:
 
     ```
     p = position + t
-    s[j] = scale * dot(query[t, h], K[j, h / g]),  j <= p,  g = heads / kv_heads
-    result[t, h] = sum_j softmax(s)[j] * V[j, h / g]
+    s[j] = scale * dot(query[t, h], K[h / g, j]),  j <= p,  g = heads / kv_heads
+    result[t, h] = sum_j softmax(s)[j] * V[h / g, j]
     ```
 
     `scale` defaults to `1/sqrt(head_dim)`. Queries and keys arrive already
@@ -76,7 +77,7 @@ def Liquid_AttentionOp : Liquid_Op<"attention", [NoMemoryEffect,
 
     ```mlir
     %o, %k1, %v1 = liquid.attention %q, %k, %v, %k0, %v0, %pos
-        : tensor<?x4x64xf32>, tensor<?x2x64xf32>, tensor<4096x2x64xf32>
+        : tensor<?x4x64xf32>, tensor<?x2x64xf32>, tensor<2x4096x64xf32>
     ```
   }];
   let arguments = (ins Liquid_Activation:$query, Liquid_Activation:$key,

@@ -315,7 +315,8 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
       states.push_back(
           {layer + ".conv", act({c.convL - 1, c.hiddenSize})});
     } else {
-      auto cache = act({options.maxContext, c.numKVHeads, c.headDim});
+      // Head-major: each key/value head's rows are one contiguous run.
+      auto cache = act({c.numKVHeads, options.maxContext, c.headDim});
       states.push_back({layer + ".key_cache", cache});
       states.push_back({layer + ".value_cache", cache});
     }

@@ -258,17 +258,26 @@ extern "C" void lq_session_destroy(lq_session *session) { delete session; }
 extern "C" void lq_session_reset(lq_session *session) {
   if (!session)
     return;
-  // A KV cache holds rows [0, position) only: the rows any position ever
-  // reached are cleared, the others were never written.
+  // A KV cache ([heads, capacity, head_dim]) holds rows [0, position) of
+  // each head only: the rows any position ever reached are cleared, the
+  // others were never written.
   const auto *states = session->model->view.artifact->state();
   for (size_t i = 0; i < session->state.size(); ++i) {
     const lqm::StateBuffer &info = *states->Get(i);
-    uint64_t bytes = session->state[i].size();
-    if ((info.kind() == lqm::StateKind_KeyCache ||
-         info.kind() == lqm::StateKind_ValueCache) &&
-        session->model->info.max_context > 0)
-      bytes = bytes / session->model->info.max_context * session->reached;
-    session->state[i].clear(bytes);
+    AlignedBuffer &buffer = session->state[i];
+    bool cache = info.kind() == lqm::StateKind_KeyCache ||
+                 info.kind() == lqm::StateKind_ValueCache;
+    const auto *shape = info.shape();
+    if (!cache || !shape || shape->size() != 3 || shape->Get(0) <= 0 ||
+        buffer.size() % uint64_t(shape->Get(0))) {
+      buffer.clear();
+      continue;
+    }
+    uint64_t heads = uint64_t(shape->Get(0)), perHead = buffer.size() / heads;
+    uint64_t capacity = session->model->info.max_context;
+    uint64_t used = capacity ? perHead / capacity * session->reached : perHead;
+    for (uint64_t h = 0; h < heads; ++h)
+      memset(buffer.data() + h * perHead, 0, used < perHead ? used : perHead);
   }
   session->lastLogits.clear();
   session->position = 0;

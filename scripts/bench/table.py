@@ -8,10 +8,13 @@
 # and bandwidth.T (membw's GB/s). Prints one markdown table: per model,
 # test and thread count, both tokens/s (mean +- deviation), the ratio
 # Liquid / llama.cpp and, for decode tests, the bandwidth floor: the read
-# bandwidth at that thread count divided by the bytes of weights one
-# decode step must read (read from the GGUF header: every tensor, with a
-# MoE's stacked experts at experts_used / experts of their size and the
-# embedding table at one row when the output head is a tensor of its own).
+# bandwidth at that thread count divided by the bytes one decode step must
+# read: the weights (read from the GGUF header: every tensor, with a MoE's
+# stacked experts at experts_used / experts of their size and the
+# embedding table at one row when the output head is a tensor of its own)
+# and, for a test at depth d generating n tokens, the keys and values of
+# the d + n / 2 rows an average step attends to, at f16 (llama.cpp's cache
+# type; Liquid keeps f32, so this floor is the more demanding one for it).
 import glob
 import json
 import os
@@ -65,9 +68,7 @@ def read_gguf(path):
     meta = {}
     for _ in range(kvs):
         key = string()
-        v = value(take("I"))
-        if not isinstance(v, list):
-            meta[key] = v
+        meta[key] = value(take("I"))
     infos = []
     for _ in range(tensors):
         name = string()
@@ -101,6 +102,19 @@ def decode_bytes(path):
     return total
 
 
+def kv_row_bytes(path):
+    """Bytes of one context row of every layer's f16 keys and values."""
+    meta, _ = read_gguf(path)
+    arch = meta.get("general.architecture", "")
+    heads = meta.get(f"{arch}.attention.head_count", 0)
+    kv = meta.get(f"{arch}.attention.head_count_kv", heads)
+    layers = meta.get(f"{arch}.block_count", 0)
+    per_layer = kv if isinstance(kv, list) else [kv] * layers
+    head_dim = meta.get(f"{arch}.attention.key_length",
+                        meta.get(f"{arch}.embedding_length", 0) // max(heads, 1))
+    return sum(per_layer) * head_dim * 2 * 2
+
+
 def load(path):
     with open(path) as f:
         return json.load(f)
@@ -123,7 +137,8 @@ def main():
             continue
         with open(os.path.join(root, f"bandwidth.{threads}")) as f:
             bandwidth = float(f.read())
-        floor = bandwidth * 1e9 / decode_bytes(os.path.join(root, model + ".gguf"))
+        gguf = os.path.join(root, model + ".gguf")
+        weights, row = decode_bytes(gguf), kv_row_bytes(gguf)
         llama = {test_name(r): r for r in load(llama_path)}
         for r in load(liquid_path):
             name = test_name(r)
@@ -131,6 +146,8 @@ def main():
             if not peer:
                 continue
             ratio = r["avg_ts"] / peer["avg_ts"] if peer["avg_ts"] else 0
+            rows_read = r.get("n_depth", 0) + r["n_gen"] / 2
+            floor = bandwidth * 1e9 / (weights + rows_read * row)
             rows.append((model, name, int(threads),
                          f"{peer['avg_ts']:.1f} ± {peer['stddev_ts']:.1f}",
                          f"{r['avg_ts']:.1f} ± {r['stddev_ts']:.1f}",

@@ -119,12 +119,13 @@ struct ShortConvLowering : OpRewritePattern<ShortConvOp> {
 
 
 /// ```
-/// K' = K_cache with rows [p, p + T) = key;  V' likewise     (p = position)
-/// n  = p + T rows are filled; attention reads K'[0:n], V'[0:n]
-/// s[t, h, j] = scale * sum_d q[t, h, d] * K'[j, h / g, d]
+/// K' = K_cache with rows [p, p + T) of each head = key;  V' likewise
+/// (p = position; caches [kv_heads, capacity, head_dim])
+/// n  = p + T rows are filled; attention reads K'[:, 0:n], V'[:, 0:n]
+/// s[t, h, j] = scale * sum_d q[t, h, d] * K'[h / g, j, d]
 /// s[t, h, j] = -inf where j > p + t                          (causal)
 /// w = softmax_j(s)                                           (f32, max-subtracted)
-/// out[t, h, d] = sum_j w[t, h, j] * V'[j, h / g, d]
+/// out[t, h, d] = sum_j w[t, h, j] * V'[h / g, j, d]
 /// ```
 struct AttentionLowering : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -150,26 +151,44 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
                               ? OpFoldResult(tokenCount)
                               : idx(qType.getDimSize(0));
 
-    // Write the new keys and values at rows [position, position + T).
+    // Write the new keys and values, head-major, at rows
+    // [position, position + T) of each head.
     auto append = [&](Value rows, Value cache) -> Value {
+      Value empty = qType.isDynamicDim(0)
+                        ? tensor::EmptyOp::create(
+                              rewriter, loc,
+                              ArrayRef<int64_t>{kvHeads, ShapedType::kDynamic,
+                                                headDim},
+                              rewriter.getF32Type(), ValueRange{tokenCount})
+                              .getResult()
+                        : tensor::EmptyOp::create(
+                              rewriter, loc,
+                              ArrayRef<int64_t>{kvHeads, qType.getDimSize(0),
+                                                headDim},
+                              rewriter.getF32Type())
+                              .getResult();
+      Value headMajor =
+          linalg::TransposeOp::create(rewriter, loc, rows, empty,
+                                      ArrayRef<int64_t>{1, 0, 2})
+              .getResult()[0];
       return tensor::InsertSliceOp::create(
-          rewriter, loc, rows, cache,
-          ArrayRef<OpFoldResult>{position, idx(0), idx(0)},
-          ArrayRef<OpFoldResult>{tokens, idx(kvHeads), idx(headDim)},
+          rewriter, loc, headMajor, cache,
+          ArrayRef<OpFoldResult>{idx(0), position, idx(0)},
+          ArrayRef<OpFoldResult>{idx(kvHeads), tokens, idx(headDim)},
           ArrayRef<OpFoldResult>{idx(1), idx(1), idx(1)});
     };
     Value keyCache = append(op.getKey(), op.getKeyCache());
     Value valueCache = append(op.getValue(), op.getValueCache());
 
-    // The filled rows [0, position + T).
+    // The filled rows [0, position + T) of every head.
     Value filled = arith::AddIOp::create(rewriter, loc, position, tokenCount);
-    auto rowsType = RankedTensorType::get({ShapedType::kDynamic, kvHeads, headDim},
+    auto rowsType = RankedTensorType::get({kvHeads, ShapedType::kDynamic, headDim},
                                           cacheType.getElementType());
     auto filledRows = [&](Value cache) -> Value {
       return tensor::ExtractSliceOp::create(
           rewriter, loc, rowsType, cache,
           ArrayRef<OpFoldResult>{idx(0), idx(0), idx(0)},
-          ArrayRef<OpFoldResult>{filled, idx(kvHeads), idx(headDim)},
+          ArrayRef<OpFoldResult>{idx(kvHeads), filled, idx(headDim)},
           ArrayRef<OpFoldResult>{idx(1), idx(1), idx(1)});
     };
     Value keys = filledRows(keyCache), values = filledRows(valueCache);
@@ -194,7 +213,7 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
     Value dots =
         linalg::GenericOp::create(
             rewriter, loc, scoresType, ValueRange{q, keys}, scoresInit,
-            ArrayRef<AffineMap>{map4({t, h, d}), map4({j, h.floorDiv(group), d}),
+            ArrayRef<AffineMap>{map4({t, h, d}), map4({h.floorDiv(group), j, d}),
                                 map4({t, h, j})},
             {par, par, par, red},
             yieldMulAdd)
@@ -270,14 +289,14 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
             })
             .getResult(0);
 
-    // out[t, h, d] = sum_j probs[t, h, j] * V'[j, h / g, d], loops (t, h, d, j).
+    // out[t, h, d] = sum_j probs[t, h, j] * V'[h / g, j, d], loops (t, h, d, j).
     AffineExpr dd = getAffineDimExpr(2, ctx), jj = getAffineDimExpr(3, ctx);
     Value outInit = zeroTensor(rewriter, loc, qType, q, {0, 1, 2});
     Value out =
         linalg::GenericOp::create(
             rewriter, loc, qType, ValueRange{probs, values}, outInit,
             ArrayRef<AffineMap>{map4({t, h, jj}),
-                                map4({jj, h.floorDiv(group), dd}),
+                                map4({h.floorDiv(group), jj, dd}),
                                 map4({t, h, dd})},
             {par, par, par, red},
             yieldMulAdd)

@@ -32,6 +32,11 @@ Value write(OpBuilder &b, Location loc, Value vector, Value dest,
 Value writeScalar(OpBuilder &b, Location loc, Value scalar, Value dest,
                   ValueRange indices);
 
+/// `rows` [T, heads, d] written into `cache` [heads, capacity, d] at rows
+/// [position, position + T) of every head; returns the new cache.
+Value appendRows(OpBuilder &b, Location loc, Value rows, Value cache,
+                 Value position);
+
 /// A vector of `n` copies of the scalar constant `value` of `type`.
 Value splat(OpBuilder &b, Location loc, Type type, int64_t n, double value);
 

@@ -174,21 +174,23 @@ func.func @short_conv(%bcx: tensor<?x24xf32>, %k: tensor<8x3xf32>, %s: tensor<2x
 
 // -----
 
-// Tests attention: the new rows are written into both caches at
-// `position`, the scores read only the filled rows [0, position + T), keys
+// Tests attention: the new rows are transposed into both head-major caches
+// at `position`, the scores read only the filled rows [0, position + T), keys
 // are shared by groups of query heads (h floordiv 2), then the causal mask,
 // the softmax and the weighted sum of values.
 // CHECK-DAG: #[[QMAP:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
-// CHECK-DAG: #[[KMAP:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d1 floordiv 2, d3)>
-// CHECK-DAG: #[[VMAP:.+]] = affine_map<(d0, d1, d2, d3) -> (d3, d1 floordiv 2, d2)>
+// CHECK-DAG: #[[KMAP:.+]] = affine_map<(d0, d1, d2, d3) -> (d1 floordiv 2, d2, d3)>
+// CHECK-DAG: #[[VMAP:.+]] = affine_map<(d0, d1, d2, d3) -> (d1 floordiv 2, d3, d2)>
 // CHECK-LABEL: func.func @attention(
-// CHECK-SAME: %[[Q:[^:]+]]: tensor<?x4x8xf32>, %[[K:[^:]+]]: tensor<?x2x8xf32>, %[[V:[^:]+]]: tensor<?x2x8xf32>, %[[KC:[^:]+]]: tensor<16x2x8xf32>, %[[VC:[^:]+]]: tensor<16x2x8xf32>, %[[P:[^:]+]]: index)
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<?x4x8xf32>, %[[K:[^:]+]]: tensor<?x2x8xf32>, %[[V:[^:]+]]: tensor<?x2x8xf32>, %[[KC:[^:]+]]: tensor<2x16x8xf32>, %[[VC:[^:]+]]: tensor<2x16x8xf32>, %[[P:[^:]+]]: index)
 // CHECK: %[[T:.+]] = tensor.dim %[[Q]]
-// CHECK: %[[KC1:.+]] = tensor.insert_slice %[[K]] into %[[KC]][%[[P]], 0, 0] [%[[T]], 2, 8] [1, 1, 1]
-// CHECK: %[[VC1:.+]] = tensor.insert_slice %[[V]] into %[[VC]][%[[P]], 0, 0] [%[[T]], 2, 8] [1, 1, 1]
+// CHECK: %[[KT:.+]] = linalg.transpose ins(%[[K]] : tensor<?x2x8xf32>) outs(%{{.+}} : tensor<2x?x8xf32>) permutation = [1, 0, 2]
+// CHECK: %[[KC1:.+]] = tensor.insert_slice %[[KT]] into %[[KC]][0, %[[P]], 0] [2, %[[T]], 8] [1, 1, 1]
+// CHECK: %[[VT:.+]] = linalg.transpose ins(%[[V]] : tensor<?x2x8xf32>) outs(%{{.+}} : tensor<2x?x8xf32>) permutation = [1, 0, 2]
+// CHECK: %[[VC1:.+]] = tensor.insert_slice %[[VT]] into %[[VC]][0, %[[P]], 0] [2, %[[T]], 8] [1, 1, 1]
 // CHECK: %[[N:.+]] = arith.addi %[[P]], %[[T]] : index
-// CHECK: %[[KEYS:.+]] = tensor.extract_slice %[[KC1]][0, 0, 0] [%[[N]], 2, 8] [1, 1, 1]
-// CHECK: %[[VALS:.+]] = tensor.extract_slice %[[VC1]][0, 0, 0] [%[[N]], 2, 8] [1, 1, 1]
+// CHECK: %[[KEYS:.+]] = tensor.extract_slice %[[KC1]][0, 0, 0] [2, %[[N]], 8] [1, 1, 1]
+// CHECK: %[[VALS:.+]] = tensor.extract_slice %[[VC1]][0, 0, 0] [2, %[[N]], 8] [1, 1, 1]
 // CHECK: linalg.generic {indexing_maps = [#[[QMAP]], #[[KMAP]], #{{.+}}], {{.+}} ins(%[[Q]], %[[KEYS]] :
 // CHECK: arith.cmpi ule
 // CHECK: arith.maximumf
@@ -196,9 +198,9 @@ func.func @short_conv(%bcx: tensor<?x24xf32>, %k: tensor<8x3xf32>, %s: tensor<2x
 // CHECK: arith.divf
 // CHECK: %[[OUT:.+]] = linalg.generic {indexing_maps = [#{{.+}}, #[[VMAP]], #{{.+}}], {{.+}} ins(%{{.+}}, %[[VALS]] :
 // CHECK: return %[[OUT]], %[[KC1]], %[[VC1]]
-func.func @attention(%q: tensor<?x4x8xf32>, %k: tensor<?x2x8xf32>, %v: tensor<?x2x8xf32>, %kc: tensor<16x2x8xf32>, %vc: tensor<16x2x8xf32>, %p: index) -> (tensor<?x4x8xf32>, tensor<16x2x8xf32>, tensor<16x2x8xf32>) {
-  %o, %k1, %v1 = liquid.attention %q, %k, %v, %kc, %vc, %p : tensor<?x4x8xf32>, tensor<?x2x8xf32>, tensor<16x2x8xf32>
-  return %o, %k1, %v1 : tensor<?x4x8xf32>, tensor<16x2x8xf32>, tensor<16x2x8xf32>
+func.func @attention(%q: tensor<?x4x8xf32>, %k: tensor<?x2x8xf32>, %v: tensor<?x2x8xf32>, %kc: tensor<2x16x8xf32>, %vc: tensor<2x16x8xf32>, %p: index) -> (tensor<?x4x8xf32>, tensor<2x16x8xf32>, tensor<2x16x8xf32>) {
+  %o, %k1, %v1 = liquid.attention %q, %k, %v, %kc, %vc, %p : tensor<?x4x8xf32>, tensor<?x2x8xf32>, tensor<2x16x8xf32>
+  return %o, %k1, %v1 : tensor<?x4x8xf32>, tensor<2x16x8xf32>, tensor<2x16x8xf32>
 }
 
 // -----

@@ -24,21 +24,21 @@ func.func @main() {
   // CHECK-NEXT: [3.30238, 6.69762]],
   // CHECK-NEXT: {{\[}}[3.98332, 6.01668],
   // CHECK-NEXT: [5, 5]]]
-  // The caches hold the new rows at 1 and 2; row 3 is untouched.
-  // CHECK: {{\[}}[1, 0]],
-  // CHECK-NEXT: {{\[}}[0, 1]],
-  // CHECK-NEXT: {{\[}}[1, 1]],
-  // CHECK-NEXT: {{\[}}[0, 0]]]
+  // The caches (head-major) hold the new rows at 1 and 2; row 3 is untouched.
+  // CHECK: {{\[}}[1, 0],
+  // CHECK-NEXT: [0, 1],
+  // CHECK-NEXT: [1, 1],
+  // CHECK-NEXT: [0, 0]]]
   %q = arith.constant dense<[[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 1.0]]]> : tensor<2x2x2xf32>
   %k = arith.constant dense<[[[0.0, 1.0]], [[1.0, 1.0]]]> : tensor<2x1x2xf32>
   %v = arith.constant dense<[[[0.0, 10.0]], [[5.0, 5.0]]]> : tensor<2x1x2xf32>
-  %kc = arith.constant dense<[[[1.0, 0.0]], [[0.0, 0.0]], [[0.0, 0.0]], [[0.0, 0.0]]]> : tensor<4x1x2xf32>
-  %vc = arith.constant dense<[[[10.0, 0.0]], [[0.0, 0.0]], [[0.0, 0.0]], [[0.0, 0.0]]]> : tensor<4x1x2xf32>
+  %kc = arith.constant dense<[[[1.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]]> : tensor<1x4x2xf32>
+  %vc = arith.constant dense<[[[10.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]]> : tensor<1x4x2xf32>
   %pos = arith.constant 1 : index
-  %o, %k1, %v1 = liquid.attention %q, %k, %v, %kc, %vc, %pos : tensor<2x2x2xf32>, tensor<2x1x2xf32>, tensor<4x1x2xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %v, %kc, %vc, %pos : tensor<2x2x2xf32>, tensor<2x1x2xf32>, tensor<1x4x2xf32>
   %po = tensor.cast %o : tensor<2x2x2xf32> to tensor<*xf32>
   call @printMemrefF32(%po) : (tensor<*xf32>) -> ()
-  %pk = tensor.cast %k1 : tensor<4x1x2xf32> to tensor<*xf32>
+  %pk = tensor.cast %k1 : tensor<1x4x2xf32> to tensor<*xf32>
   call @printMemrefF32(%pk) : (tensor<*xf32>) -> ()
   return
 }

@@ -91,35 +91,43 @@ func.func @quantize(%x: tensor<2x64xf32>) -> tensor<2x64x!liquid.q8_act> {
 // -----
 
 // Tests the attention kernel's shape on a 512-bit target: the new keys and
-// values written into the caches, then per token and head a loop over
-// ceil((position + t + 1) / 16) blocks of keys carrying the running
-// maximum, the running sum and the 4 output vectors of head_dim 64; in a
-// block, 16 scores masked past the token's position, vector exponentials,
-// and the output scaled by 1 / sum.
+// values transposed into the head-major caches, then per token and
+// key/value head one loop over ceil((position + t + 1) / 16) blocks of keys
+// for all the head's query heads (here 2 of 4), carrying each query head's
+// running maximum and sum and its 4 output vectors of head_dim 64; in a
+// block, 16 rows of keys read once, the query heads' scores gathered by a
+// shuffle tree and masked past the token's position, vector exponentials,
+// the rows of values read once, and each output scaled by 1 / sum.
 
 module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver5", features = "avx512f", vector_bits = 512, vector_registers = 32>} {
   // CHECK-LABEL: func.func @attention(
-  // CHECK-SAME: %[[Q:[^:]+]]: tensor<2x2x64xf32>, %[[K:[^:]+]]: tensor<2x1x64xf32>, %[[V:[^:]+]]: tensor<2x1x64xf32>, %[[KC:[^:]+]]: tensor<64x1x64xf32>, %[[VC:[^:]+]]: tensor<64x1x64xf32>, %[[POS:[^:]+]]: index
-  // CHECK: %[[KEYS:.+]] = tensor.insert_slice %[[K]] into %[[KC]][%[[POS]], 0, 0] [2, 1, 64]
-  // CHECK: %[[VALUES:.+]] = tensor.insert_slice %[[V]] into %[[VC]][%[[POS]], 0, 0] [2, 1, 64]
+  // CHECK-SAME: %[[Q:[^:]+]]: tensor<2x4x64xf32>, %[[K:[^:]+]]: tensor<2x2x64xf32>, %[[V:[^:]+]]: tensor<2x2x64xf32>, %[[KC:[^:]+]]: tensor<2x64x64xf32>, %[[VC:[^:]+]]: tensor<2x64x64xf32>, %[[POS:[^:]+]]: index
+  // CHECK: %[[KT:.+]] = linalg.transpose ins(%[[K]] : tensor<2x2x64xf32>) outs(%{{.+}} : tensor<2x2x64xf32>) permutation = [1, 0, 2]
+  // CHECK: %[[KEYS:.+]] = tensor.insert_slice %[[KT]] into %[[KC]][0, %[[POS]], 0] [2, 2, 64]
+  // CHECK: %[[VT:.+]] = linalg.transpose ins(%[[V]]
+  // CHECK: %[[VALUES:.+]] = tensor.insert_slice %[[VT]] into %[[VC]][0, %[[POS]], 0] [2, 2, 64]
   // CHECK: scf.for %[[T:.+]] = %c0 to %c2
   // CHECK: scf.for %[[H:.+]] = %c0 to %c2
   // CHECK: %[[LAST:.+]] = arith.addi %[[POS]], %[[T]]
   // CHECK: %[[N:.+]] = arith.addi %[[LAST]], %c16
   // CHECK: %[[BLOCKS:.+]] = arith.divui %[[N]], %c16
-  // CHECK: scf.for %{{.+}} = %c0 to %[[BLOCKS]] step %c1 iter_args({{.+}}) -> (f32, f32, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-  // CHECK: vector.transfer_read %[[KEYS]]
+  // CHECK: scf.for %{{.+}} = %c0 to %[[BLOCKS]] step %c1 iter_args({{.+}}) -> (f32, f32, f32, f32, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+  // CHECK: vector.transfer_read %[[KEYS]][%[[H]],
   // CHECK: arith.cmpi ule
+  // CHECK: vector.shuffle
   // CHECK: vector.reduction <maximumf>
   // CHECK: math.exp %{{.+}} : vector<16xf32>
-  // CHECK: vector.transfer_read %[[VALUES]]
+  // CHECK: vector.reduction <maximumf>
+  // CHECK: math.exp %{{.+}} : vector<16xf32>
+  // CHECK: vector.transfer_read %[[VALUES]][%[[H]],
+  // CHECK: arith.divf %cst{{.*}}, %{{.+}} : f32
   // CHECK: arith.divf %cst{{.*}}, %{{.+}} : f32
   // CHECK: return %{{.+}}, %[[KEYS]], %[[VALUES]]
-  func.func @attention(%q: tensor<2x2x64xf32>, %k: tensor<2x1x64xf32>, %v: tensor<2x1x64xf32>,
-                       %kc: tensor<64x1x64xf32>, %vc: tensor<64x1x64xf32>, %pos: index)
-      -> (tensor<2x2x64xf32>, tensor<64x1x64xf32>, tensor<64x1x64xf32>) {
+  func.func @attention(%q: tensor<2x4x64xf32>, %k: tensor<2x2x64xf32>, %v: tensor<2x2x64xf32>,
+                       %kc: tensor<2x64x64xf32>, %vc: tensor<2x64x64xf32>, %pos: index)
+      -> (tensor<2x4x64xf32>, tensor<2x64x64xf32>, tensor<2x64x64xf32>) {
     %o, %k1, %v1 = liquid.attention %q, %k, %v, %kc, %vc, %pos
-        : tensor<2x2x64xf32>, tensor<2x1x64xf32>, tensor<64x1x64xf32>
-    return %o, %k1, %v1 : tensor<2x2x64xf32>, tensor<64x1x64xf32>, tensor<64x1x64xf32>
+        : tensor<2x4x64xf32>, tensor<2x2x64xf32>, tensor<2x64x64xf32>
+    return %o, %k1, %v1 : tensor<2x4x64xf32>, tensor<2x64x64xf32>, tensor<2x64x64xf32>
   }
 }

@@ -22,15 +22,16 @@ func.func @main() {
                              [[0.0, 1.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]]]> : tensor<2x2x4xf32>
   %k = arith.constant dense<[[[0.0, 0.0, 0.0, 1.0]], [[1.0, 1.0, 0.0, 0.0]]]> : tensor<2x1x4xf32>
   %v = arith.constant dense<[[[5.0, 5.0, 0.0, 4.0]], [[1.0, 2.0, 3.0, 4.0]]]> : tensor<2x1x4xf32>
-  %kc = arith.constant dense<[[[1.0, 0.0, 0.0, 0.0]], [[0.0, 1.0, 0.0, 0.0]], [[0.0, 0.0, 1.0, 0.0]],
-                              [[0.0, 0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0, 0.0]],
-                              [[0.0, 0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0, 0.0]]]> : tensor<8x1x4xf32>
-  %vc = arith.constant dense<[[[10.0, 0.0, 0.0, 1.0]], [[0.0, 10.0, 0.0, 2.0]], [[0.0, 0.0, 10.0, 3.0]],
-                              [[0.0, 0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0, 0.0]],
-                              [[0.0, 0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0, 0.0]]]> : tensor<8x1x4xf32>
+  // The caches are head-major: [key/value heads, rows, head_dim].
+  %kc = arith.constant dense<[[[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0],
+                               [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0],
+                               [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]> : tensor<1x8x4xf32>
+  %vc = arith.constant dense<[[[10.0, 0.0, 0.0, 1.0], [0.0, 10.0, 0.0, 2.0], [0.0, 0.0, 10.0, 3.0],
+                               [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0],
+                               [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]> : tensor<1x8x4xf32>
   %pos = arith.constant 3 : index
   %o, %k1, %v1 = liquid.attention %q, %k, %v, %kc, %vc, %pos
-      : tensor<2x2x4xf32>, tensor<2x1x4xf32>, tensor<8x1x4xf32>
+      : tensor<2x2x4xf32>, tensor<2x1x4xf32>, tensor<1x8x4xf32>
   // CHECK: {{\[}}[4.62218, 3.22669, 2.15113, 2.29068],
   // CHECK-NEXT: [4.12561, 4.12561, 1.74878, 2.95073]],
   // CHECK-NEXT: {{\[}}[2.39682, 3.56811, 3.08564, 2.85604],
@@ -38,10 +39,11 @@ func.func @main() {
   %po = tensor.cast %o : tensor<2x2x4xf32> to tensor<*xf32>
   call @printMemrefF32(%po) : (tensor<*xf32>) -> ()
   // The new keys at rows 3 and 4; rows 5-7 untouched.
-  // CHECK: {{\[}}[0, 0, 0, 1]],
-  // CHECK-NEXT: {{\[}}[1, 1, 0, 0]],
-  // CHECK-NEXT: {{\[}}[0, 0, 0, 0]],
-  %pk = tensor.cast %k1 : tensor<8x1x4xf32> to tensor<*xf32>
+  // CHECK: [0, 0, 1, 0],
+  // CHECK-NEXT: [0, 0, 0, 1],
+  // CHECK-NEXT: [1, 1, 0, 0],
+  // CHECK-NEXT: [0, 0, 0, 0],
+  %pk = tensor.cast %k1 : tensor<1x8x4xf32> to tensor<*xf32>
   call @printMemrefF32(%pk) : (tensor<*xf32>) -> ()
   return
 }

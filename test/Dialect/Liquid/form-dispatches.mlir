@@ -107,15 +107,15 @@ func.func @experts(%x: tensor<3x16xf32>, %ids: tensor<3x2xi32>, %w: tensor<3x2xf
 // CHECK-SAME: %[[WG:[^:]+]]: index {liquid.workgroup})
 // CHECK: %[[QH:.+]] = arith.muli %[[WG]], %{{.+}} : index
 // CHECK: %[[Q:.+]] = tensor.extract_slice %{{.+}}[0, %[[QH]], 0] [1, 2, 8] [1, 1, 1] : tensor<1x4x8xf32> to tensor<1x2x8xf32>
-// CHECK: %[[KC:.+]] = tensor.extract_slice %{{.+}}[0, %[[WG]], 0] [16, 1, 8] [1, 1, 1] : tensor<16x2x8xf32> to tensor<16x1x8xf32>
-// CHECK: liquid.attention %[[Q]], {{.+}} : tensor<1x2x8xf32>, tensor<1x1x8xf32>, tensor<16x1x8xf32>
+// CHECK: %[[KC:.+]] = tensor.extract_slice %{{.+}}[%[[WG]], 0, 0] [1, 16, 8] [1, 1, 1] : tensor<2x16x8xf32> to tensor<1x16x8xf32>
+// CHECK: liquid.attention %[[Q]], {{.+}} : tensor<1x2x8xf32>, tensor<1x1x8xf32>, tensor<1x16x8xf32>
 // CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, %[[QH]], 0] [1, 2, 8]
-// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, %[[WG]], 0] [16, 1, 8]
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%[[WG]], 0, 0] [1, 16, 8]
 func.func @attend(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %v: tensor<1x2x8xf32>,
-                  %kc: tensor<16x2x8xf32> {liquid.state = "layers.0.key_cache"},
-                  %vc: tensor<16x2x8xf32> {liquid.state = "layers.0.value_cache"},
+                  %kc: tensor<2x16x8xf32> {liquid.state = "layers.0.key_cache"},
+                  %vc: tensor<2x16x8xf32> {liquid.state = "layers.0.value_cache"},
                   %pos: index) -> tensor<1x4x8xf32> {
-  %o, %kc1, %vc1 = liquid.attention %q, %k, %v, %kc, %vc, %pos : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<16x2x8xf32>
+  %o, %kc1, %vc1 = liquid.attention %q, %k, %v, %kc, %vc, %pos : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<2x16x8xf32>
   return %o : tensor<1x4x8xf32>
 }
 

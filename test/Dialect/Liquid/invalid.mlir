@@ -74,9 +74,9 @@ func.func @f(%t: tensor<16x8xf32>, %ids: tensor<3xi32>) {
 
 // -----
 
-func.func @f(%t: tensor<16x8x2xf32>, %ids: tensor<3xi32>) {
+func.func @f(%t: tensor<8x16x2xf32>, %ids: tensor<3xi32>) {
   // expected-error @below {{table must have rank 2, got 3}}
-  %h = liquid.embed %t[%ids] : tensor<16x8x2xf32>, tensor<3xi32> -> tensor<3x8xf32>
+  %h = liquid.embed %t[%ids] : tensor<8x16x2xf32>, tensor<3xi32> -> tensor<3x8xf32>
   return
 }
 
@@ -148,9 +148,9 @@ func.func @f(%x: tensor<2x8xf32>, %w: tensor<16x8xf32>) {
 
 // -----
 
-func.func @f(%x: tensor<2x8xf32>, %w: tensor<16x8x1xf32>) {
+func.func @f(%x: tensor<2x8xf32>, %w: tensor<8x16x1xf32>) {
   // expected-error @below {{weight must have rank 2, got 3}}
-  %y = liquid.linear %x, %w : tensor<2x8xf32>, tensor<16x8x1xf32> -> tensor<2x16xf32>
+  %y = liquid.linear %x, %w : tensor<2x8xf32>, tensor<8x16x1xf32> -> tensor<2x16xf32>
   return
 }
 
@@ -272,57 +272,57 @@ func.func @f(%x: tensor<4x24xf32>, %k: tensor<8x3xf32>, %s: tensor<2x8xf32>) {
 // -----
 
 // Tests attention shapes.
-func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x3x8xf32>, %c: tensor<16x3x8xf32>, %p: index) {
+func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x3x8xf32>, %c: tensor<3x16x8xf32>, %p: index) {
   // expected-error @below {{query heads (4) must be a multiple of key/value heads (3)}}
-  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x3x8xf32>, tensor<16x3x8xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x3x8xf32>, tensor<3x16x8xf32>
   return
 }
 
 // -----
 
-func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<2x2x8xf32>, %c: tensor<16x2x8xf32>, %p: index) {
+func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<2x2x8xf32>, %c: tensor<2x16x8xf32>, %p: index) {
   // expected-error @below {{key rows (2) must equal query rows (1)}}
-  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<2x2x8xf32>, tensor<16x2x8xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<2x2x8xf32>, tensor<2x16x8xf32>
   return
 }
 
 // -----
 
-func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x6xf32>, %c: tensor<16x2x6xf32>, %p: index) {
+func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x6xf32>, %c: tensor<2x16x6xf32>, %p: index) {
   // expected-error @below {{key head dimension (6) must equal query head dimension (8)}}
-  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x2x6xf32>, tensor<16x2x6xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x2x6xf32>, tensor<2x16x6xf32>
   return
 }
 
 // -----
 
-func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %c: tensor<16x1x8xf32>, %p: index) {
+func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %c: tensor<1x16x8xf32>, %p: index) {
   // expected-error @below {{cache heads (1) must equal key/value heads (2)}}
-  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<16x1x8xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<1x16x8xf32>
   return
 }
 
 // -----
 
-func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %c: tensor<16x2x4xf32>, %p: index) {
+func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %c: tensor<2x16x4xf32>, %p: index) {
   // expected-error @below {{cache head dimension (4) must equal key head dimension (8)}}
-  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<16x2x4xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<2x16x4xf32>
   return
 }
 
 // -----
 
-func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %c: tensor<16x2x8xf32>, %p: index) {
+func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %c: tensor<2x16x8xf32>, %p: index) {
   // expected-error @below {{scale must be positive}}
-  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p {scale = 0.0 : f64} : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<16x2x8xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p {scale = 0.0 : f64} : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<2x16x8xf32>
   return
 }
 
 // -----
 
-func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %c: tensor<?x2x8xf32>, %p: index) {
+func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %c: tensor<2x?x8xf32>, %p: index) {
   // expected-error @below {{operand #3 must be statically shaped f32 state tensor}}
-  %o, %k1, %v1 = "liquid.attention"(%q, %k, %k, %c, %c, %p) : (tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<?x2x8xf32>, tensor<?x2x8xf32>, index) -> (tensor<1x4x8xf32>, tensor<?x2x8xf32>, tensor<?x2x8xf32>)
+  %o, %k1, %v1 = "liquid.attention"(%q, %k, %k, %c, %c, %p) : (tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>, index) -> (tensor<1x4x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
   return
 }
 
@@ -655,25 +655,25 @@ func.func @f(%x: tensor<?x24xf32>, %k: tensor<8x3xf32>, %s: tensor<16xf32>) {
 // -----
 
 // Tests attention's rank, head and static-size rules.
-func.func @f(%q: tensor<1x256xf32>, %k: tensor<1x2x8xf32>, %c: tensor<16x2x8xf32>, %p: index) {
+func.func @f(%q: tensor<1x256xf32>, %k: tensor<1x2x8xf32>, %c: tensor<2x16x8xf32>, %p: index) {
   // expected-error @below {{query must have rank 3, got 2}}
-  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x256xf32>, tensor<1x2x8xf32>, tensor<16x2x8xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x256xf32>, tensor<1x2x8xf32>, tensor<2x16x8xf32>
   return
 }
 
 // -----
 
-func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x0x8xf32>, %c: tensor<16x0x8xf32>, %p: index) {
+func.func @f(%q: tensor<1x4x8xf32>, %k: tensor<1x0x8xf32>, %c: tensor<0x16x8xf32>, %p: index) {
   // expected-error @below {{query heads (4) must be a multiple of key/value heads (0)}}
-  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x0x8xf32>, tensor<16x0x8xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x8xf32>, tensor<1x0x8xf32>, tensor<0x16x8xf32>
   return
 }
 
 // -----
 
-func.func @f(%q: tensor<1x4x?xf32>, %k: tensor<1x2x8xf32>, %c: tensor<16x2x8xf32>, %p: index) {
+func.func @f(%q: tensor<1x4x?xf32>, %k: tensor<1x2x8xf32>, %c: tensor<2x16x8xf32>, %p: index) {
   // expected-error @below {{head dimension must be static}}
-  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x?xf32>, tensor<1x2x8xf32>, tensor<16x2x8xf32>
+  %o, %k1, %v1 = liquid.attention %q, %k, %k, %c, %c, %p : tensor<1x4x?xf32>, tensor<1x2x8xf32>, tensor<2x16x8xf32>
   return
 }
 

@@ -57,14 +57,14 @@ func.func @conv(%bcx: tensor<?x768xf32>, %k: tensor<256x3xbf16>, %s: tensor<2x25
 
 // Tests RoPE and grouped-query attention over a KV cache.
 // CHECK-LABEL: func.func @attention
-func.func @attention(%q: tensor<1x4x64xf32>, %k: tensor<1x2x64xf32>, %v: tensor<1x2x64xf32>, %kc: tensor<128x2x64xf32>, %vc: tensor<128x2x64xf32>, %pos: index) -> (tensor<1x4x64xf32>, tensor<128x2x64xf32>, tensor<128x2x64xf32>) {
+func.func @attention(%q: tensor<1x4x64xf32>, %k: tensor<1x2x64xf32>, %v: tensor<1x2x64xf32>, %kc: tensor<2x128x64xf32>, %vc: tensor<2x128x64xf32>, %pos: index) -> (tensor<1x4x64xf32>, tensor<2x128x64xf32>, tensor<2x128x64xf32>) {
   // CHECK: %[[Q:.+]] = liquid.rope %{{.+}}, %{{.+}} {theta = 1.000000e+06 : f64} : tensor<1x4x64xf32>
-  // CHECK: liquid.attention %[[Q]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x4x64xf32>, tensor<1x2x64xf32>, tensor<128x2x64xf32>
+  // CHECK: liquid.attention %[[Q]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x4x64xf32>, tensor<1x2x64xf32>, tensor<2x128x64xf32>
   // CHECK: liquid.attention {{.+}} {scale = 1.250000e-01 : f64}
   %q1 = liquid.rope %q, %pos {theta = 1.0e6 : f64} : tensor<1x4x64xf32>
-  %o, %k1, %v1 = liquid.attention %q1, %k, %v, %kc, %vc, %pos : tensor<1x4x64xf32>, tensor<1x2x64xf32>, tensor<128x2x64xf32>
-  %o2, %k2, %v2 = liquid.attention %q1, %k, %v, %k1, %v1, %pos {scale = 0.125 : f64} : tensor<1x4x64xf32>, tensor<1x2x64xf32>, tensor<128x2x64xf32>
-  return %o2, %k2, %v2 : tensor<1x4x64xf32>, tensor<128x2x64xf32>, tensor<128x2x64xf32>
+  %o, %k1, %v1 = liquid.attention %q1, %k, %v, %kc, %vc, %pos : tensor<1x4x64xf32>, tensor<1x2x64xf32>, tensor<2x128x64xf32>
+  %o2, %k2, %v2 = liquid.attention %q1, %k, %v, %k1, %v1, %pos {scale = 0.125 : f64} : tensor<1x4x64xf32>, tensor<1x2x64xf32>, tensor<2x128x64xf32>
+  return %o2, %k2, %v2 : tensor<1x4x64xf32>, tensor<2x128x64xf32>, tensor<2x128x64xf32>
 }
 
 // -----

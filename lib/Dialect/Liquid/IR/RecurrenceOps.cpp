@@ -87,7 +87,7 @@ LogicalResult AttentionOp::verify() {
                         "query rows")) ||
       failed(expectSize(op, dim(getKey(), 2), "key head dimension",
                         dim(getQuery(), 2), "query head dimension")) ||
-      failed(expectSize(op, dim(getKeyCache(), 1), "cache heads", kvHeads,
+      failed(expectSize(op, dim(getKeyCache(), 0), "cache heads", kvHeads,
                         "key/value heads")))
     return failure();
   if (failed(expectSize(op, dim(getKeyCache(), 2), "cache head dimension",

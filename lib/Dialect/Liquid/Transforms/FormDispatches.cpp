@@ -502,28 +502,29 @@ void DispatchFormer::formExperts(MoEExpertsOp op) {
   op.erase();
 }
 
-/// `[..., at : at + count, ...]` of `v` along dimension 1 (heads).
+/// `[..., at : at + count, ...]` of `v` along dimension `dim` (heads: 1
+/// for queries, keys and values [T, heads, d], 0 for caches [heads, C, d]).
 static Value sliceHeads(OpBuilder &b, Location loc, Value v, Value at,
-                        int64_t count) {
+                        int64_t count, unsigned dim = 1) {
   auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)),
-      sizes = {b.getIndexAttr(type.getDimSize(0)), b.getIndexAttr(count),
-               b.getIndexAttr(type.getDimSize(2))},
+  SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)), sizes,
       strides(3, b.getIndexAttr(1));
-  offsets[1] = at;
+  for (int64_t d : type.getShape())
+    sizes.push_back(b.getIndexAttr(d));
+  offsets[dim] = at;
+  sizes[dim] = b.getIndexAttr(count);
   return tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, strides);
 }
 
-/// `part` written back at heads [at, at + its heads) of `dest`.
+/// `part` written back at heads [at, at + its heads) of `dest` along `dim`.
 static Value insertHeads(OpBuilder &b, Location loc, Value part, Value dest,
-                         Value at) {
+                         Value at, unsigned dim = 1) {
   auto type = cast<RankedTensorType>(part.getType());
-  SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)),
-      sizes = {b.getIndexAttr(type.getDimSize(0)),
-               b.getIndexAttr(type.getDimSize(1)),
-               b.getIndexAttr(type.getDimSize(2))},
+  SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)), sizes,
       strides(3, b.getIndexAttr(1));
-  offsets[1] = at;
+  for (int64_t d : type.getShape())
+    sizes.push_back(b.getIndexAttr(d));
+  offsets[dim] = at;
   return tensor::InsertSliceOp::create(b, loc, part, dest, offsets, sizes,
                                        strides);
 }
@@ -536,6 +537,8 @@ void DispatchFormer::formAttention(AttentionOp op) {
   Location loc = op.getLoc();
   auto qType = op.getQuery().getType();
   int64_t kvHeads = op.getKey().getType().getDimSize(1);
+  // Each workgroup's cache rows are a contiguous run of the head-major
+  // caches ([kv_heads, capacity, head_dim]).
   int64_t group = qType.getDimSize(1) / kvHeads;
   SmallVector<Value> args = {op.getQuery(),    op.getKey(),
                              op.getValue(),    op.getKeyCache(),
@@ -551,15 +554,15 @@ void DispatchFormer::formAttention(AttentionOp op) {
         Value qAt = arith::MulIOp::create(
             kb, l, g, arith::ConstantIndexOp::create(kb, l, group));
         Value q = sliceHeads(kb, l, a[0], qAt, group);
-        Value kc = sliceHeads(kb, l, a[3], g, 1);
+        Value kc = sliceHeads(kb, l, a[3], g, 1, /*dim=*/0);
         auto part = AttentionOp::create(
             kb, l, q.getType(), kc.getType(), kc.getType(), q,
             sliceHeads(kb, l, a[1], g, 1), sliceHeads(kb, l, a[2], g, 1), kc,
-            sliceHeads(kb, l, a[4], g, 1), a[5], op.getScaleAttr());
+            sliceHeads(kb, l, a[4], g, 1, /*dim=*/0), a[5], op.getScaleAttr());
         return SmallVector<Value>{
             insertHeads(kb, l, part.getResult(), a[6], qAt),
-            insertHeads(kb, l, part.getNewKeyCache(), a[3], g),
-            insertHeads(kb, l, part.getNewValueCache(), a[4], g)};
+            insertHeads(kb, l, part.getNewKeyCache(), a[3], g, /*dim=*/0),
+            insertHeads(kb, l, part.getNewValueCache(), a[4], g, /*dim=*/0)};
       });
   op->replaceAllUsesWith(d->getResults());
   op.erase();
