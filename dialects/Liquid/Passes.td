@@ -264,10 +264,13 @@ def PrefetchStreamsPass : Pass<"liquid-prefetch-streams", "ModuleOp"> {
     moves with the loop, inserts a `memref.prefetch` (read, locality 3) of
     the element `distance` bytes further along that index. Weight panels and
     cache rows are streamed this way; the prefetch keeps the next blocks in
-    flight while the current one is computed.
+    flight while the current one is computed. The default reaches four
+    4 KiB pages ahead, so the page walks of a stream also happen early
+    (350m Q4_0 decode on one thread: 99 t/s at 2 KiB, 113 at 8 KiB, 118 at
+    16 KiB, 117 at 32 KiB).
   }];
   let options = [
-    Option<"distance", "distance", "int64_t", /*default=*/"2048",
+    Option<"distance", "distance", "int64_t", /*default=*/"16384",
            "Bytes ahead of each streamed load to prefetch">,
   ];
   let dependentDialects = [

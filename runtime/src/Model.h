@@ -67,10 +67,14 @@ struct PreparedDispatch {
   uint32_t workgroups;
   /// Index of its first pointer in lq_session::bindings.
   size_t firstBinding;
-  /// Its kernel's index in Target.kernels, and the bytes of its bindings
-  /// (for profiles).
+  /// Its kernel's index in Target.kernels and, for profiles, the bytes a
+  /// call reads and writes: all of `boundBytes`, the reached rows of the
+  /// key/value caches in `cacheBytes` and the selected experts' share of
+  /// the stacked expert weights in `expertBytes`.
   uint32_t kernelIndex;
   uint64_t boundBytes;
+  uint64_t cacheBytes = 0;
+  uint64_t expertBytes = 0;
 };
 
 /// A profiled session's counters of one kernel.

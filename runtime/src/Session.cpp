@@ -84,6 +84,13 @@ lq_status outOfMemory(const lq_session &session, const char *what,
               session.model->path.c_str(), (unsigned long long)size, what);
 }
 
+/// True for a weight holding every expert's matrix, [experts, rows, cols].
+bool isStackedExperts(const lq_model &model, const lqm::Weight &weight) {
+  uint32_t experts = model.view.artifact->model()->num_experts();
+  return experts && weight.shape() && weight.shape()->size() == 3 &&
+         weight.shape()->Get(0) == int64_t(experts);
+}
+
 /// Resolves the bindings of `entry`'s dispatches into session.bindings.
 void prepareEntry(lq_session &session, const lqm::EntryPoint &entry,
                   PreparedEntry &out) {
@@ -103,7 +110,8 @@ void prepareEntry(lq_session &session, const lqm::EntryPoint &entry,
                               dispatch->kernel(), 0});
     if (!dispatch->bindings())
       continue;
-    uint64_t &bytes = out.dispatches.back().boundBytes;
+    PreparedDispatch &prepared = out.dispatches.back();
+    uint64_t &bytes = prepared.boundBytes;
     for (const lqm::Binding *binding : *dispatch->bindings()) {
       void *pointer = nullptr;
       switch (binding->kind()) {
@@ -115,16 +123,21 @@ void prepareEntry(lq_session &session, const lqm::EntryPoint &entry,
         pointer = session.logits.data();
         bytes += uint64_t(entry.tokens()) * model.info.vocab_size * 4;
         break;
-      case lqm::BindingKind_State:
+      case lqm::BindingKind_State: {
         pointer = session.state[binding->index()].data();
-        bytes += session.state[binding->index()].size();
+        lqm::StateKind kind = artifact.state()->Get(binding->index())->kind();
+        bool cache = kind == lqm::StateKind_KeyCache ||
+                     kind == lqm::StateKind_ValueCache;
+        (cache ? prepared.cacheBytes : bytes) +=
+            session.state[binding->index()].size();
         break;
+      }
       case lqm::BindingKind_Weight: {
         // Read-only mapped memory: kernels must not write weights.
-        const lqm::Segment &data =
-            *artifact.weights()->Get(binding->index())->data();
-        pointer = const_cast<uint8_t *>(model.view.segmentData(data));
-        bytes += data.size();
+        const lqm::Weight &weight = *artifact.weights()->Get(binding->index());
+        pointer = const_cast<uint8_t *>(model.view.segmentData(*weight.data()));
+        (isStackedExperts(model, weight) ? prepared.expertBytes : bytes) +=
+            weight.data()->size();
         break;
       }
       case lqm::BindingKind_Scratch:
@@ -192,8 +205,19 @@ uint64_t nowNanoseconds() {
   return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
 }
 
-/// runEntry's dispatches, each timed into its kernel's counters.
+/// runEntry's dispatches, each timed into its kernel's counters. A call's
+/// bytes count the cache rows up to its last token and, of stacked expert
+/// weights, the experts its tokens can select.
 void runProfiled(lq_session &session, const PreparedEntry &entry) {
+  const lqm::Artifact &artifact = *session.model->view.artifact;
+  const lqm::Model &info = *artifact.model();
+  double capacity = double(artifact.max_context());
+  double rows = double(session.position + entry.tokens);
+  double cacheShare = capacity > 0 && rows < capacity ? rows / capacity : 1.0;
+  double experts = double(info.num_experts());
+  double selected = double(info.experts_per_token()) * entry.tokens;
+  double expertShare = experts > 0 && selected < experts ? selected / experts
+                                                         : 1.0;
   for (const PreparedDispatch &dispatch : entry.dispatches) {
     uint64_t start = nowNanoseconds();
     session.pool.run(dispatch.kernel,
@@ -203,7 +227,9 @@ void runProfiled(lq_session &session, const PreparedEntry &entry) {
     counters.nanoseconds += nowNanoseconds() - start;
     counters.dispatches += 1;
     counters.workgroups += dispatch.workgroups;
-    counters.bytes += dispatch.boundBytes;
+    counters.bytes += dispatch.boundBytes +
+                      uint64_t(double(dispatch.cacheBytes) * cacheShare) +
+                      uint64_t(double(dispatch.expertBytes) * expertShare);
   }
 }
 

@@ -2,17 +2,17 @@
 // RUN: liquid-opt %s --liquid-prefetch-streams=distance=256 | FileCheck %s --check-prefix=NEAR
 
 // Tests that a loop streaming a read-only argument (through a subview)
-// prefetches 2048 bytes ahead of each wide load along its innermost index
-// (512 f32 elements; 2048 i8), while loads from a buffer the function
+// prefetches 16 KiB ahead of each wide load along its innermost index
+// (4096 f32 elements; 16384 i8), while loads from a buffer the function
 // writes, narrow loads and loop-invariant loads are left alone.
 
 // CHECK-LABEL: func.func @stream(
 // CHECK-SAME: %[[W:[^:]+]]: memref<4x4096xi8>, %[[F:[^:]+]]: memref<8192xf32>, %[[OUT:[^:]+]]: memref<64xf32>
 // CHECK: scf.for %[[I:.+]] =
-// CHECK: %[[AT:.+]] = arith.addi %[[I]], %c2048
+// CHECK: %[[AT:.+]] = arith.addi %[[I]], %c16384
 // CHECK: memref.prefetch %[[W]][%{{.+}}, %[[AT]]], read, locality<3>, data : memref<4x4096xi8>
 // CHECK-NEXT: vector.load %[[W]]
-// CHECK: %[[AT2:.+]] = arith.addi %[[I]], %c512
+// CHECK: %[[AT2:.+]] = arith.addi %[[I]], %c4096
 // CHECK: memref.prefetch %{{.+}}[%[[AT2]]], read, locality<3>, data
 // CHECK-NEXT: vector.load
 // CHECK-NOT: memref.prefetch

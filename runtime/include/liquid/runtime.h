@@ -120,11 +120,14 @@ typedef struct lq_kernel_profile {
   uint64_t dispatches;  /* launches counted */
   uint64_t workgroups;  /* workgroups those launches ran */
   uint64_t nanoseconds; /* wall time of those launches, launch included */
-  uint64_t bytes;       /* bytes of the buffers bound to those launches */
+  uint64_t bytes;       /* bytes those launches touch: their buffers, of
+                           key/value caches the rows up to the last token,
+                           of stacked expert weights the share the tokens
+                           can select */
 } lq_kernel_profile;
 
-/* Starts (nonzero) or stops counting each dispatch's wall time and bound
-   bytes per kernel; starting clears the counters. Off by default: timing
+/* Starts (nonzero) or stops counting each dispatch's wall time and bytes
+   per kernel; starting clears the counters. Off by default: timing
    adds two clock reads per dispatch. */
 void lq_session_set_profiling(lq_session *session, int enabled);
 /* Copies up to `capacity` entries, one per kernel of the model in kernel
