@@ -67,8 +67,10 @@ func.func @decode(%x: tensor<1x64xf32>,
 // -----
 
 // Tests that routed experts become one launch with a workgroup per expert,
-// which slices its own matrices out of the stacked weights and computes the
-// (token, slot) pairs routed to it, then a launch summing the slots.
+// which slices its own matrices out of the stacked weights, lists the
+// (token, slot) pairs routed to it, and runs its SwiGLU over the gathered
+// rows of a group of pairs as matrix products, then a launch summing the
+// slots.
 // CHECK-LABEL: func.func @experts(
 // CHECK: %[[P:.+]] = liquid.dispatch @kernels::@moe_expert_0[4] ({{.+}}) {tied_operands = array<i64: 6>}
 // CHECK-SAME: -> tensor<2x3x16xf32>
@@ -76,14 +78,28 @@ func.func @decode(%x: tensor<1x64xf32>,
 // CHECK: func.func @moe_expert_0(
 // CHECK-SAME: %[[WG:[^:]+]]: index {liquid.workgroup})
 // CHECK: tensor.extract_slice %{{.+}}[%[[WG]], 0, 0] [1, 8, 16] [1, 1, 1] : tensor<4x8x16xf32> to tensor<8x16xf32>
-// CHECK: scf.for %[[T:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK: %[[LIST:.+]]:2 = scf.for %[[T:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
 // CHECK: scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
 // CHECK: %[[ID:.+]] = tensor.extract %{{.+}}[%[[T]], %[[R]]] : tensor<3x2xi32>
 // CHECK: %[[E:.+]] = arith.index_cast %[[ID]] : i32 to index
 // CHECK: %[[HIT:.+]] = arith.cmpi eq, %[[WG]], %[[E]] : index
 // CHECK: scf.if %[[HIT]]
-// CHECK: liquid.linear
-// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%[[R]], %[[T]], 0] [1, 1, 16]
+// CHECK: tensor.insert %{{.+}} into %{{.+}} : tensor<3xi32>
+// Groups of 3 pairs (the chunk), the last one padded when 2 are left; a
+// single pair left runs as a group of one.
+// CHECK: %[[REM:.+]] = arith.remui %[[LIST]]#1, %{{.+}} : index
+// CHECK: %[[LONG:.+]] = arith.cmpi ugt, %[[REM]], %{{.+}} : index
+// CHECK: %[[END:.+]] = arith.select %[[LONG]], %[[LIST]]#1, %{{.+}} : index
+// CHECK: scf.for %{{.+}} = %{{.+}} to %[[END]] step %{{.+}} iter_args
+// CHECK: %[[ROWS:.+]] = scf.for
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}} : tensor<1x16xf32> into tensor<3x16xf32>
+// CHECK: liquid.linear %[[ROWS]], %{{.+}} : tensor<3x16xf32>, tensor<8x16xf32> -> tensor<3x8xf32>
+// CHECK: %[[Y:.+]] = liquid.linear %{{.+}} : tensor<3x8xf32>, tensor<16x8xf32> -> tensor<3x16xf32>
+// CHECK: scf.for
+// CHECK: tensor.extract_slice %[[Y]]
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%{{.+}}, %{{.+}}, 0] [1, 1, 16]
+// CHECK: scf.if
+// CHECK: liquid.linear %{{.+}} : tensor<1x8xf32>, tensor<16x8xf32> -> tensor<1x16xf32>
 // CHECK: func.func @moe_combine_0(
 // CHECK: arith.addf
 liquid.param @eg : tensor<4x8x16xf32>

@@ -26,6 +26,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
+
 namespace mlir::liquid {
 #define GEN_PASS_DEF_FORMDISPATCHESPASS
 #include "liquid/Dialect/Liquid/Passes.h.inc"
@@ -386,13 +388,176 @@ void DispatchFormer::formFFN(FFNOp op) {
   op.erase();
 }
 
+/// Tokens of a chunk an expert runs together as one matrix product: its
+/// weights are read once per group of this many routed tokens.
+static constexpr int64_t kExpertTokens = 8;
+/// The smaller groups a tail of fewer routed tokens runs as (the smallest
+/// that holds it, padded): less arithmetic on rows that are thrown away.
+static constexpr int64_t kTailGroups[] = {4, 1};
+
+/// The (token, slot) pairs of `ids` [T, S] routed to expert `e`, in order,
+/// as t * S + s in the leading entries of `list` [T] i32 (a token selects an
+/// expert at most once); returns the list and the number of pairs.
+static std::pair<Value, Value> routedPairs(OpBuilder &b, Location loc,
+                                           Value ids, Value e, Value list) {
+  auto type = cast<RankedTensorType>(ids.getType());
+  int64_t tokens = type.getDimSize(0), slots = type.getDimSize(1);
+  auto index = [&](OpBuilder &ib, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ib, loc, v);
+  };
+  Value c0 = index(b, 0), c1 = index(b, 1);
+  auto tLoop = scf::ForOp::create(b, loc, c0, index(b, tokens), c1,
+                                  ValueRange{list, c0});
+  OpBuilder tb = OpBuilder::atBlockBegin(tLoop.getBody());
+  Value t = tLoop.getInductionVar();
+  auto sLoop = scf::ForOp::create(tb, loc, c0, index(tb, slots), c1,
+                                  tLoop.getRegionIterArgs());
+  scf::YieldOp::create(tb, loc, sLoop.getResults());
+  OpBuilder sb = OpBuilder::atBlockBegin(sLoop.getBody());
+  Value s = sLoop.getInductionVar();
+  Value id = tensor::ExtractOp::create(sb, loc, ids, ValueRange{t, s});
+  Value routed = arith::CmpIOp::create(
+      sb, loc, arith::CmpIPredicate::eq, e,
+      arith::IndexCastOp::create(sb, loc, sb.getIndexType(), id));
+  auto ifOp = scf::IfOp::create(sb, loc, sLoop.getResultTypes(), routed,
+                                /*withElseRegion=*/true);
+  scf::YieldOp::create(sb, loc, ifOp.getResults());
+  OpBuilder eb = ifOp.getElseBodyBuilder();
+  scf::YieldOp::create(eb, loc, sLoop.getRegionIterArgs());
+  OpBuilder ib = ifOp.getThenBodyBuilder();
+  Value count = sLoop.getRegionIterArg(1);
+  Value pair = arith::AddIOp::create(
+      ib, loc, arith::MulIOp::create(ib, loc, t, index(ib, slots)), s);
+  Value stored = tensor::InsertOp::create(
+      ib, loc,
+      arith::IndexCastOp::create(ib, loc, ib.getI32Type(), pair),
+      sLoop.getRegionIterArg(0), ValueRange{count});
+  scf::YieldOp::create(
+      ib, loc,
+      ValueRange{stored, arith::AddIOp::create(ib, loc, count, index(ib, 1))});
+  return {tLoop.getResult(0), tLoop.getResult(1)};
+}
+
+/// Rows x[t] of the pairs list[at .. at + rows) into `dest` [rows, H]; past
+/// the `count` pairs, the last pair's row again (computed, never written
+/// back). Int8 activation blocks are copied as bytes (the loop carries the
+/// byte view).
+static Value gatherRows(OpBuilder &b, Location loc, Value x, Value list,
+                        Value at, Value count, int64_t slots, Value dest) {
+  auto rowsType = cast<RankedTensorType>(dest.getType());
+  bool bytes = isa<QuantizedTypeInterface>(rowsType.getElementType());
+  if (bytes)
+    dest = BitcastOp::viewAsBytes(b, loc, dest);
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  Value last = arith::SubIOp::create(b, loc, count, c1);
+  auto loop = scf::ForOp::create(
+      b, loc, c0, arith::ConstantIndexOp::create(b, loc, rowsType.getDimSize(0)),
+      c1, ValueRange{dest});
+  OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+  Value i = loop.getInductionVar();
+  Value j = arith::MinUIOp::create(lb, loc,
+                                   arith::AddIOp::create(lb, loc, at, i), last);
+  Value pair = arith::IndexCastOp::create(
+      lb, loc, lb.getIndexType(),
+      tensor::ExtractOp::create(lb, loc, list, ValueRange{j}));
+  Value t = arith::DivUIOp::create(
+      lb, loc, pair, arith::ConstantIndexOp::create(lb, loc, slots));
+  Value row = sliceTokenRow(lb, loc, x, t);
+  if (bytes)
+    row = BitcastOp::viewAsBytes(lb, loc, row);
+  auto type = cast<RankedTensorType>(row.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), lb.getIndexAttr(0)), sizes,
+      strides(type.getRank(), lb.getIndexAttr(1));
+  offsets[0] = i;
+  for (int64_t d : type.getShape())
+    sizes.push_back(lb.getIndexAttr(d));
+  scf::YieldOp::create(
+      lb, loc,
+      tensor::InsertSliceOp::create(lb, loc, row, loop.getRegionIterArg(0),
+                                    offsets, sizes, strides)
+          .getResult());
+  if (!bytes)
+    return loop.getResult(0);
+  return BitcastOp::create(b, loc, rowsType, loop.getResult(0));
+}
+
+/// One expert's SwiGLU over rows `x` [M, H]: down · (silu(gate · x) *
+/// (up · x)), [M, H] in f32.
+static Value expertFFN(OpBuilder &b, Location loc, Value x, Value gate,
+                       Value up, Value down) {
+  int64_t rows = cast<RankedTensorType>(x.getType()).getDimSize(0);
+  int64_t ffn = cast<RankedTensorType>(gate.getType()).getDimSize(0);
+  int64_t hidden = cast<RankedTensorType>(down.getType()).getDimSize(0);
+  auto hType = RankedTensorType::get({rows, ffn}, b.getF32Type());
+  Value g = LinearOp::create(b, loc, hType, x, gate);
+  Value u = LinearOp::create(b, loc, hType, x, up);
+  // silu(g) * u = g * (1 / (1 + exp(-g))) * u, as the lowering of
+  // liquid.moe_experts.
+  Value one = tensor::SplatOp::create(
+      b, loc, hType,
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f)).getResult());
+  Value sigmoid = arith::DivFOp::create(
+      b, loc, one,
+      arith::AddFOp::create(
+          b, loc, one,
+          math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, g))));
+  Value h = arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, g, sigmoid),
+                                  u);
+  return LinearOp::create(
+      b, loc, RankedTensorType::get({rows, hidden}, b.getF32Type()),
+      projectionInput(b, loc, h, down), down);
+}
+
+/// Rows i < min(M, count - at) of `y` [M, H], each scaled by the router's
+/// weight of its pair list[at + i] = t * S + s, into partial[s, t].
+static Value scatterRows(OpBuilder &b, Location loc, Value y, Value weights,
+                         Value list, Value at, Value count, int64_t slots,
+                         Value partial) {
+  auto yType = cast<RankedTensorType>(y.getType());
+  int64_t hidden = yType.getDimSize(1);
+  auto rowType = RankedTensorType::get({1, hidden}, b.getF32Type());
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  Value s = arith::ConstantIndexOp::create(b, loc, slots);
+  Value end = arith::MinUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, count, at),
+      arith::ConstantIndexOp::create(b, loc, yType.getDimSize(0)));
+  auto loop = scf::ForOp::create(b, loc, c0, end, c1, ValueRange{partial});
+  OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+  Value i = loop.getInductionVar();
+  Value pair = arith::IndexCastOp::create(
+      lb, loc, lb.getIndexType(),
+      tensor::ExtractOp::create(lb, loc, list,
+                                ValueRange{arith::AddIOp::create(lb, loc, at, i)}));
+  Value t = arith::DivUIOp::create(lb, loc, pair, s);
+  Value r = arith::RemUIOp::create(lb, loc, pair, s);
+  Value weight = tensor::ExtractOp::create(lb, loc, weights, ValueRange{t, r});
+  SmallVector<OpFoldResult> strides(2, lb.getIndexAttr(1));
+  Value row = tensor::ExtractSliceOp::create(
+      lb, loc, rowType, y, ArrayRef<OpFoldResult>{i, lb.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{lb.getIndexAttr(1), lb.getIndexAttr(hidden)},
+      strides);
+  Value scaled = arith::MulFOp::create(
+      lb, loc, row, tensor::SplatOp::create(lb, loc, rowType, weight));
+  SmallVector<OpFoldResult> offsets = {r, t, lb.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes = {lb.getIndexAttr(1), lb.getIndexAttr(1),
+                                     lb.getIndexAttr(hidden)};
+  Value next = tensor::InsertSliceOp::create(
+      lb, loc, scaled, loop.getRegionIterArg(0), offsets, sizes,
+      SmallVector<OpFoldResult>(3, lb.getIndexAttr(1)));
+  scf::YieldOp::create(lb, loc, next);
+  return loop.getResult(0);
+}
+
 /// The routed experts as two launches. `moe_expert` runs one workgroup per
-/// expert e: it walks the chunk's (token, slot) pairs in order and, for
-/// each routed to e, computes e's SwiGLU of x[t] and writes w[t, r] times it
-/// into partial[r, t]. Tokens are so grouped by expert: an expert's matrices
-/// are sliced once per workgroup and read only if some token selected it
-/// (in decode, k of E). Then `moe_combine` sums the slots in order:
-/// y[t] = sum_r partial[r, t].
+/// expert e: it lists the chunk's (token, slot) pairs routed to e, in
+/// order, then takes them kExpertTokens at a time (fewer when the chunk is
+/// shorter): gathers their rows of x, runs e's SwiGLU over them as one
+/// matrix product (so a chunk reads e's weights once per group, and not at
+/// all when no token selected e: in decode, k of E) and writes w[t, s]
+/// times each row into partial[s, t]. Then `moe_combine` sums the slots in
+/// order: y[t] = sum_s partial[s, t].
 void DispatchFormer::formExperts(MoEExpertsOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -401,7 +566,8 @@ void DispatchFormer::formExperts(MoEExpertsOp op) {
   int64_t slots =
       cast<RankedTensorType>(op.getExpertIds().getType()).getDimSize(1);
   auto gateType = cast<RankedTensorType>(op.getGate().getType());
-  int64_t experts = gateType.getDimSize(0), ffn = gateType.getDimSize(1);
+  int64_t experts = gateType.getDimSize(0);
+  int64_t group = std::min(tokens, kExpertTokens);
   auto partialType =
       RankedTensorType::get({slots, tokens, hidden}, b.getF32Type());
   SmallVector<Value> args = {op.getInput(), op.getExpertIds(),
@@ -412,69 +578,73 @@ void DispatchFormer::formExperts(MoEExpertsOp op) {
   Operation *slot = dispatch(
       b, loc, "moe_expert", key, args, {6}, experts,
       [&](OpBuilder &kb, Location l, ValueRange a, Value e) {
-        auto row = [&](int64_t n) {
-          return RankedTensorType::get({1, n}, kb.getF32Type());
-        };
         Value gate = sliceExpert(kb, l, a[3], e);
         Value up = sliceExpert(kb, l, a[4], e);
         Value down = sliceExpert(kb, l, a[5], e);
-        Value c0 = arith::ConstantIndexOp::create(kb, l, 0);
-        Value c1 = arith::ConstantIndexOp::create(kb, l, 1);
-        auto tLoop = scf::ForOp::create(
-            kb, l, c0, arith::ConstantIndexOp::create(kb, l, tokens), c1,
-            ValueRange{a[6]});
-        OpBuilder tb = OpBuilder::atBlockBegin(tLoop.getBody());
-        Value t = tLoop.getInductionVar();
-        auto rLoop = scf::ForOp::create(
-            tb, l, c0, arith::ConstantIndexOp::create(tb, l, slots), c1,
-            ValueRange{tLoop.getRegionIterArg(0)});
-        scf::YieldOp::create(tb, l, rLoop.getResult(0));
-        OpBuilder lb = OpBuilder::atBlockBegin(rLoop.getBody());
-        Value r = rLoop.getInductionVar();
-        Value partial = rLoop.getRegionIterArg(0);
-        Value id = tensor::ExtractOp::create(lb, l, a[1], ValueRange{t, r});
-        Value routed = arith::CmpIOp::create(
-            lb, l, arith::CmpIPredicate::eq, e,
-            arith::IndexCastOp::create(lb, l, lb.getIndexType(), id));
-        auto ifOp = scf::IfOp::create(lb, l, TypeRange{partialType}, routed,
-                                      /*withElseRegion=*/true);
-        scf::YieldOp::create(lb, l, ifOp.getResult(0));
-        OpBuilder eb = ifOp.getElseBodyBuilder();
-        scf::YieldOp::create(eb, l, partial);
-
-        OpBuilder ib = ifOp.getThenBodyBuilder();
-        Value weight =
-            tensor::ExtractOp::create(ib, l, a[2], ValueRange{t, r});
-        Value xt = sliceTokenRow(ib, l, a[0], t);
-        Value g = LinearOp::create(ib, l, row(ffn), xt, gate);
-        Value u = LinearOp::create(ib, l, row(ffn), xt, up);
-        // silu(g) * u = g * (1 / (1 + exp(-g))) * u, as the lowering of
-        // liquid.moe_experts.
-        auto splat = [&](Type type, Value v) {
-          return tensor::SplatOp::create(ib, l, type, v);
+        auto [list, count] = routedPairs(
+            kb, l, a[1], e,
+            tensor::EmptyOp::create(kb, l, ArrayRef<int64_t>{tokens},
+                                    kb.getI32Type()));
+        auto inType = cast<RankedTensorType>(a[0].getType());
+        // The pairs [at, at + size) (padded past the count) as one product.
+        auto runGroup = [&](OpBuilder &gb, Value at, int64_t size,
+                            Value partial) {
+          auto rowsType = RankedTensorType::get({size, hidden},
+                                                inType.getElementType());
+          Value rows =
+              isa<QuantizedTypeInterface>(rowsType.getElementType())
+                  ? BitcastOp::create(
+                        gb, l, rowsType,
+                        scratch(gb, l, BitcastOp::getByteType(rowsType)))
+                        .getResult()
+                  : scratch(gb, l, rowsType);
+          Value x = gatherRows(gb, l, a[0], list, at, count, slots, rows);
+          Value y = expertFFN(gb, l, x, gate, up, down);
+          return scatterRows(gb, l, y, a[2], list, at, count, slots, partial);
         };
-        Value one = splat(row(ffn), arith::ConstantOp::create(
-                                        ib, l, ib.getF32FloatAttr(1.0f)));
-        Value sigmoid = arith::DivFOp::create(
-            ib, l, one,
-            arith::AddFOp::create(
-                ib, l, one,
-                math::ExpOp::create(ib, l, arith::NegFOp::create(ib, l, g))));
-        Value h = arith::MulFOp::create(
-            ib, l, arith::MulFOp::create(ib, l, g, sigmoid), u);
-        Value y = LinearOp::create(ib, l, row(hidden),
-                                   projectionInput(ib, l, h, down), down);
-        Value scaled =
-            arith::MulFOp::create(ib, l, y, splat(row(hidden), weight));
-        SmallVector<OpFoldResult> offsets = {r, t, ib.getIndexAttr(0)};
-        SmallVector<OpFoldResult> sizes = {ib.getIndexAttr(1),
-                                           ib.getIndexAttr(1),
-                                           ib.getIndexAttr(hidden)};
-        SmallVector<OpFoldResult> strides(3, ib.getIndexAttr(1));
-        Value next = tensor::InsertSliceOp::create(ib, l, scaled, partial,
-                                                   offsets, sizes, strides);
-        scf::YieldOp::create(ib, l, next);
-        return SmallVector<Value>{tLoop.getResult(0)};
+        auto index = [&](OpBuilder &ib, int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(ib, l, v);
+        };
+        // Groups of `group` pairs, the last one padded when the tail is
+        // longer than the largest of kTailGroups; such a shorter tail runs
+        // as the smallest of kTailGroups that holds it.
+        SmallVector<int64_t> sizes;
+        for (int64_t size : kTailGroups)
+          if (size < group)
+            sizes.push_back(size);
+        Value rem = arith::RemUIOp::create(kb, l, count, index(kb, group));
+        Value full = arith::SubIOp::create(kb, l, count, rem);
+        Value end = count;
+        if (!sizes.empty())
+          end = arith::SelectOp::create(
+              kb, l,
+              arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ugt, rem,
+                                    index(kb, sizes.front())),
+              count, full);
+        auto loop = scf::ForOp::create(kb, l, index(kb, 0), end,
+                                       index(kb, group), ValueRange{a[6]});
+        OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+        scf::YieldOp::create(lb, l,
+                             runGroup(lb, loop.getInductionVar(), group,
+                                      loop.getRegionIterArg(0)));
+        if (sizes.empty())
+          return SmallVector<Value>{loop.getResult(0)};
+        std::function<Value(OpBuilder &, size_t, Value)> level =
+            [&](OpBuilder &ib, size_t i, Value partial) -> Value {
+          int64_t below = i + 1 < sizes.size() ? sizes[i + 1] : 0;
+          Value fits = arith::CmpIOp::create(
+              ib, l, arith::CmpIPredicate::ugt, arith::SubIOp::create(ib, l, count, end),
+              index(ib, below));
+          auto ifOp = scf::IfOp::create(ib, l, TypeRange{partial.getType()},
+                                        fits, /*withElseRegion=*/true);
+          OpBuilder tb = ifOp.getThenBodyBuilder();
+          scf::YieldOp::create(tb, l, runGroup(tb, end, sizes[i], partial));
+          OpBuilder eb = ifOp.getElseBodyBuilder();
+          scf::YieldOp::create(
+              eb, l, below ? level(eb, i + 1, partial) : partial);
+          return ifOp.getResult(0);
+        };
+        return SmallVector<Value>{level(kb, 0, loop.getResult(0))};
       });
 
   SmallVector<Value> sumArgs = {slot->getResult(0), scratch(b, loc, xType)};
