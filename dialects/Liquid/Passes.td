@@ -261,13 +261,17 @@ def PrefetchStreamsPass : Pass<"liquid-prefetch-streams", "ModuleOp"> {
     Runs after vector transfers became loads. For every `vector.load` of at
     least 256 bits directly in an `scf.for`, from a function argument (or a
     view of one) that the function never writes, whose innermost index
-    moves with the loop, inserts a `memref.prefetch` (read, locality 3) of
+    moves with the loop, inserts a `memref.prefetch` (read, locality 0) of
     the element `distance` bytes further along that index. Weight panels and
     cache rows are streamed this way; the prefetch keeps the next blocks in
     flight while the current one is computed. The default reaches four
     4 KiB pages ahead, so the page walks of a stream also happen early
     (350m Q4_0 decode on one thread: 99 t/s at 2 KiB, 113 at 8 KiB, 118 at
-    16 KiB, 117 at 32 KiB).
+    16 KiB, 117 at 32 KiB). Locality 0 (x86 `prefetchnta`): a streamed line
+    is read once, so it need not displace what the caches hold (350m Q4_0
+    decode 111 -> 133 t/s on one thread and 181-198 -> 224-238 on two
+    against locality 3; 8b-a1b Q4_0 23-24 -> 26-28 and 41-43 -> 44-46;
+    Q8_0 unchanged).
   }];
   let options = [
     Option<"distance", "distance", "int64_t", /*default=*/"16384",

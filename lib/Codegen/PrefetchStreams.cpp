@@ -88,7 +88,7 @@ struct PrefetchStreamsPass
           b, load.getLoc(), last,
           arith::ConstantIndexOp::create(b, load.getLoc(), elements));
       memref::PrefetchOp::create(b, load.getLoc(), load.getBase(), indices,
-                                 b.getBoolAttr(false), b.getI32IntegerAttr(3),
+                                 b.getBoolAttr(false), b.getI32IntegerAttr(0),
                                  b.getBoolAttr(true));
     });
   }

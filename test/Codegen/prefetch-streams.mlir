@@ -10,10 +10,10 @@
 // CHECK-SAME: %[[W:[^:]+]]: memref<4x4096xi8>, %[[F:[^:]+]]: memref<8192xf32>, %[[OUT:[^:]+]]: memref<64xf32>
 // CHECK: scf.for %[[I:.+]] =
 // CHECK: %[[AT:.+]] = arith.addi %[[I]], %c16384
-// CHECK: memref.prefetch %[[W]][%{{.+}}, %[[AT]]], read, locality<3>, data : memref<4x4096xi8>
+// CHECK: memref.prefetch %[[W]][%{{.+}}, %[[AT]]], read, locality<0>, data : memref<4x4096xi8>
 // CHECK-NEXT: vector.load %[[W]]
 // CHECK: %[[AT2:.+]] = arith.addi %[[I]], %c4096
-// CHECK: memref.prefetch %{{.+}}[%[[AT2]]], read, locality<3>, data
+// CHECK: memref.prefetch %{{.+}}[%[[AT2]]], read, locality<0>, data
 // CHECK-NEXT: vector.load
 // CHECK-NOT: memref.prefetch
 // CHECK: return
