@@ -7,11 +7,14 @@
 # liquid-synth preset and GGUF type). With no MODEL it runs the set the
 # project is measured on: 350m-q4_0, 350m-q8_0 and 8b-a1b-q4_0 at
 # llama-bench's defaults (pp512, tg128), and tg32 after 4096 tokens of
-# context (-d 4096) for 350m-q4_0.
+# context (-d 4096) for 350m-q4_0, and the cold start of 350m-q4_0: the
+# median time from process start to the first token of liquid-run and of
+# llama.cpp's llama-completion (same context size, a two-token prompt, the
+# file already in the page cache; scripts/bench/coldstart.py).
 #
-# Builds Liquid (scripts/build.sh) and, once, llama.cpp's llama-bench from
-# the source the npm package node-llama-cpp carries (llama/gitRelease.bundle)
-# into build/llama.cpp; writes each GGUF with liquid-synth (seed 7) and
+# Builds Liquid (scripts/build.sh) and, once, llama.cpp's llama-bench and
+# llama-completion from the source the npm package node-llama-cpp carries
+# (llama/gitRelease.bundle) into build/llama.cpp; writes each GGUF with liquid-synth (seed 7) and
 # compiles it with liquidc into build/bench; then, per model and thread
 # count, runs llama-bench and liquid-bench one after the other with the
 # same options, measures the memory read bandwidth (membw.c) and prints one
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
     -d) depth=$2; shift 2 ;;
     -t) threads=$2; shift 2 ;;
     -r) reps=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench-vs-llamacpp: error: unknown option '$1' (see --help)" >&2; exit 1 ;;
     *) models+=("$1"); shift ;;
   esac
@@ -47,8 +50,8 @@ llama=$root/build/llama.cpp
 mkdir -p "$out" "$llama"
 
 # llama-bench, built once from node-llama-cpp's llama.cpp release.
-if [ ! -x "$llama/build/bin/llama-bench" ]; then
-  echo "bench: building llama-bench into $llama (once)" >&2
+if [ ! -x "$llama/build/bin/llama-bench" ] || [ ! -x "$llama/build/bin/llama-completion" ]; then
+  echo "bench: building llama-bench and llama-completion into $llama (once)" >&2
   if [ ! -f "$llama/npm/node_modules/node-llama-cpp/llama/gitRelease.bundle" ]; then
     mkdir -p "$llama/npm"
     (cd "$llama/npm" && npm init -y >/dev/null &&
@@ -60,7 +63,8 @@ if [ ! -x "$llama/build/bin/llama-bench" ]; then
   cmake -S "$llama/src" -B "$llama/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DGGML_NATIVE=ON -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF \
     -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF >"$llama/configure.log"
-  ninja -C "$llama/build" -j "${LIQUID_JOBS:-2}" llama-bench >"$llama/build.log"
+  ninja -C "$llama/build" -j "${LIQUID_JOBS:-2}" llama-bench llama-completion \
+    >"$llama/build.log"
 fi
 cc -O3 -march=native -pthread scripts/bench/membw.c -o "$out/membw"
 
@@ -109,3 +113,15 @@ fi
 echo
 echo "$(date -u +%Y-%m-%d), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 python3 scripts/bench/table.py "$results"
+
+if [ "$default_set" = 1 ]; then
+  # The last run compiled 350m-q4_0 for 4096 + 32 tokens of context.
+  echo
+  echo "| model | threads | llama.cpp ms to first token | Liquid ms | llama.cpp / Liquid |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  for t in ${threads//,/ }; do
+    python3 scripts/bench/coldstart.py 350m-q4_0 "$t" 10 \
+      "$llama/build/bin/llama-completion -m $out/350m-q4_0.gguf -p Hello -n 1 -t $t -c 4128 --no-warmup -no-cnv" \
+      "$bin/liquid-run $out/350m-q4_0.lqm --tokens 1,2 -n 1 -t $t"
+  done
+fi

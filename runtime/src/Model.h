@@ -46,8 +46,11 @@ public:
   AlignedBuffer &operator=(const AlignedBuffer &) = delete;
   ~AlignedBuffer();
 
-  /// Allocates `size` zeroed bytes; false when out of memory.
-  bool allocate(uint64_t size);
+  /// Allocates `size` zeroed bytes; false when out of memory. A large
+  /// buffer comes from mmap, in huge pages when `hugePages` (for buffers a
+  /// step touches throughout; a key/value cache is touched a row per head
+  /// at a time, and a huge page would be zeroed for each).
+  bool allocate(uint64_t size, bool hugePages = true);
   /// Zeroes the first `prefix` bytes (all of them by default).
   void clear(uint64_t prefix = UINT64_MAX);
   uint8_t *data() const { return bytes; }
