@@ -166,7 +166,7 @@ def Liquid_FFNOp : Liquid_Op<"ffn", [Pure, Liquid_F32OfInputShape<"input", "resu
   let description = [{
     `result = down(silu(gate(x)) * up(x))`, each projection a
     `liquid.linear`: `gate` and `up` are `[ffn, hidden]`, `down` is
-    `[hidden, ffn]`; `silu(z) = z * sigmoid(z)`. These are LFM2's `w1`, `w3`
+    `[hidden, ffn]`; `silu(z) = z * sigmoid(z)` (`liquid.swiglu`). These are LFM2's `w1`, `w3`
     and `w2`. The result has the input's shape, in f32.
 
     With int8 weights (`!liquid.panels`, after `liquid.pack`) the input is
@@ -185,6 +185,26 @@ def Liquid_FFNOp : Liquid_Op<"ffn", [Pure, Liquid_F32OfInputShape<"input", "resu
     type($gate) `,` type($up) `,` type($down)
   }];
   let hasVerifier = 1;
+}
+
+def Liquid_SwiGLUOp : Liquid_Op<"swiglu", [Pure, Elementwise,
+    AllTypesMatch<["gate", "up", "result"]>]> {
+  let summary = "The SwiGLU gate: silu(gate) * up, element by element";
+  let description = [{
+    `result = silu(gate) * up = gate / (1 + exp(-gate)) * up`, the gating
+    between the up and down projections of `liquid.ffn` and of each expert
+    of `liquid.moe_experts`. It is the one place this math is written:
+    whatever splits those ops into their projections (the lowering to
+    linalg, dispatch formation) computes the gate with this op, and the
+    op's one lowering gives every path the same rounding.
+
+    ```mlir
+    %h = liquid.swiglu %g, %u : tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins Liquid_Activation:$gate, Liquid_Activation:$up);
+  let results = (outs Liquid_Activation:$result);
+  let assemblyFormat = "$gate `,` $up attr-dict `:` type($result)";
 }
 
 def Liquid_RoPEOp : Liquid_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {

@@ -69,13 +69,15 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
     workgroups by rows of its weight (64 rows a workgroup for float weights;
     four panels for weights in `!liquid.panels`, fewer down to one panel so
     that at least four workgroups remain), and `liquid.ffn` becomes two
-    launches: the gated up projection split by rows of `gate`/`up`, then the
-    down projection split like any linear. A quantization whose input has no
-    other use runs in its producer's kernel; a static slice of a buffer that
-    an op reads is taken inside the op's kernel. `liquid.moe_experts` becomes one launch with a workgroup per
-    expert, which computes every (token, slot) pair routed to it (tokens
-    grouped by expert; an expert no token chose is not read), then a launch
-    summing the slots. `liquid.attention` runs one workgroup per key/value
+    launches: the gated up projection (`liquid.swiglu` of two linears) split
+    by rows of `gate`/`up`, then the down projection split like any linear.
+    A quantization whose input has no other use runs in its producer's
+    kernel; a static slice of a buffer that an op reads is taken inside the
+    op's kernel. `liquid.moe_experts` becomes one launch with a workgroup
+    per expert, which lists the (token, slot) pairs routed to it and runs
+    them eight at a time as matrix products over their gathered rows (a
+    shorter tail as a group of 4 or 1; an expert no token chose is not
+    read), then a launch summing the slots. `liquid.attention` runs one workgroup per key/value
     head, each on the query heads that share it and on that head's rows of
     the caches. Other ops run as one workgroup. State results are written into
     their state operands (in place); other results into fresh scratch.
@@ -86,7 +88,6 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
-    "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];

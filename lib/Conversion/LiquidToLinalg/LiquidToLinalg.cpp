@@ -45,7 +45,7 @@ struct ConvertLiquidToLinalgPass
                            scf::SCFDialect, tensor::TensorDialect,
                            LiquidDialect>();
     target.addIllegalOp<AttentionOp, CfCOp, LTCOp, MoERouterOp, RMSNormOp,
-                        RoPEOp, ShortConvOp>();
+                        RoPEOp, ShortConvOp, SwiGLUOp>();
     target.addDynamicallyLegalOp<MoEExpertsOp>([](MoEExpertsOp op) {
       return !allLowerable({op.getGate(), op.getUp(), op.getDown()});
     });

@@ -238,13 +238,7 @@ struct MoEExpertsLowering : OpRewritePattern<MoEExpertsOp> {
     };
     Value gate = project(op.getGate());
     Value up = project(op.getUp());
-    Value hidden = buildElementwise(
-        rewriter, loc, {gate, up}, hiddenType,
-        [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value silu = arith::MulFOp::create(b, l, args[0],
-                                             sigmoid(b, l, args[0]));
-          return arith::MulFOp::create(b, l, silu, args[1]);
-        });
+    Value hidden = SwiGLUOp::create(rewriter, loc, gate.getType(), gate, up);
 
     // Loops (t, n, r, f) over H[t, r, f], w[t, r], ids[t, r] -> y[t, n].
     Value down = op.getDown();

@@ -103,17 +103,29 @@ struct FFNLowering : OpRewritePattern<FFNOp> {
     Value x = op.getInput();
     Value gate = buildAnyLinear(rewriter, loc, x, op.getGate(), hiddenType);
     Value up = buildAnyLinear(rewriter, loc, x, op.getUp(), hiddenType);
-    Value act = buildElementwise(
-        rewriter, loc, {gate, up}, hiddenType,
-        [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value neg = arith::NegFOp::create(b, l, args[0]);
-          Value den = arith::AddFOp::create(b, l, f32Const(b, l, 1.0),
-                                            math::ExpOp::create(b, l, neg));
-          Value silu = arith::DivFOp::create(b, l, args[0], den);
-          return arith::MulFOp::create(b, l, silu, args[1]);
-        });
+    Value act = SwiGLUOp::create(rewriter, loc, gate.getType(), gate, up);
     rewriter.replaceOp(op,
                        buildAnyLinear(rewriter, loc, act, op.getDown(), xType));
+    return success();
+  }
+};
+
+/// `silu(g) * u = g / (1 + exp(-g)) * u`, element by element.
+struct SwiGLULowering : OpRewritePattern<SwiGLUOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SwiGLUOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, op.getLoc(), {op.getGate(), op.getUp()}, type,
+                [](OpBuilder &b, Location l, ValueRange args) -> Value {
+                  Value neg = arith::NegFOp::create(b, l, args[0]);
+                  Value den = arith::AddFOp::create(
+                      b, l, f32Const(b, l, 1.0), math::ExpOp::create(b, l, neg));
+                  Value silu = arith::DivFOp::create(b, l, args[0], den);
+                  return arith::MulFOp::create(b, l, silu, args[1]);
+                }));
     return success();
   }
 };
@@ -259,5 +271,5 @@ struct RoPELowering : OpRewritePattern<RoPEOp> {
 
 void lowering::populateModelOpPatterns(RewritePatternSet &patterns) {
   patterns.add<EmbedLowering, FFNLowering, LinearLowering, RMSNormLowering,
-               RoPELowering>(patterns.getContext());
+               RoPELowering, SwiGLULowering>(patterns.getContext());
 }

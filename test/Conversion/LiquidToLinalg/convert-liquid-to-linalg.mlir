@@ -46,6 +46,27 @@ func.func @linear(%x: tensor<?x8xf32>, %w: tensor<16x8xf16>) -> tensor<?x16xf32>
 
 // -----
 
+// Tests the SwiGLU gate: one element-wise generic, g / (1 + exp(-g)) * u,
+// sized from the gate's dynamic dimension.
+// CHECK-LABEL: func.func @swiglu(
+// CHECK-SAME: %[[G:.+]]: tensor<?x16xf32>, %[[U:.+]]: tensor<?x16xf32>)
+// CHECK: %[[N:.+]] = tensor.dim %[[G]], %{{.+}} : tensor<?x16xf32>
+// CHECK: %[[E:.+]] = tensor.empty(%[[N]]) : tensor<?x16xf32>
+// CHECK: linalg.generic {{.+}} ins(%[[G]], %[[U]] : tensor<?x16xf32>, tensor<?x16xf32>) outs(%[[E]] : tensor<?x16xf32>)
+// CHECK: ^bb0(%[[A:.+]]: f32, %[[B:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[NEG:.+]] = arith.negf %[[A]]
+// CHECK: %[[EXP:.+]] = math.exp %[[NEG]]
+// CHECK: %[[DEN:.+]] = arith.addf %{{.+}}, %[[EXP]]
+// CHECK: %[[SILU:.+]] = arith.divf %[[A]], %[[DEN]]
+// CHECK: %[[H:.+]] = arith.mulf %[[SILU]], %[[B]]
+// CHECK: linalg.yield %[[H]]
+func.func @swiglu(%g: tensor<?x16xf32>, %u: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  %h = liquid.swiglu %g, %u : tensor<?x16xf32>
+  return %h : tensor<?x16xf32>
+}
+
+// -----
+
 // Tests the feed-forward: gate and up contractions, silu(g) * u fused in one
 // element-wise generic, then the down contraction.
 // CHECK-LABEL: func.func @ffn(

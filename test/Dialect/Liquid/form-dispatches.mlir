@@ -61,7 +61,9 @@ func.func @decode(%x: tensor<1x64xf32>,
 // CHECK: func.func @short_conv_0(
 // CHECK-SAME: -> (tensor<1x64xf32> {liquid.tied = 3 : i64}, tensor<2x64xf32> {liquid.tied = 2 : i64})
 // CHECK: func.func @ffn_up_0(
-// CHECK: math.exp
+// CHECK: %[[G:.+]] = liquid.linear
+// CHECK: %[[U:.+]] = liquid.linear
+// CHECK: liquid.swiglu %[[G]], %[[U]]
 // CHECK: func.func @linear_2(%{{.+}}: tensor<1x96xf32>, %{{.+}}: tensor<64x96xf32>
 
 // -----
@@ -94,6 +96,7 @@ func.func @decode(%x: tensor<1x64xf32>,
 // CHECK: %[[ROWS:.+]] = scf.for
 // CHECK: tensor.insert_slice %{{.+}} into %{{.+}} : tensor<1x16xf32> into tensor<3x16xf32>
 // CHECK: liquid.linear %[[ROWS]], %{{.+}} : tensor<3x16xf32>, tensor<8x16xf32> -> tensor<3x8xf32>
+// CHECK: liquid.swiglu %{{.+}}, %{{.+}} : tensor<3x8xf32>
 // CHECK: %[[Y:.+]] = liquid.linear %{{.+}} : tensor<3x8xf32>, tensor<16x8xf32> -> tensor<3x16xf32>
 // CHECK: scf.for
 // CHECK: tensor.extract_slice %[[Y]]

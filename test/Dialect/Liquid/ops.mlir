@@ -166,3 +166,13 @@ func.func @int8(%x: tensor<2x64xf32>, %w: tensor<32x64x!liquid.q4_0>, %d: tensor
 // CHECK: module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver5", features = "avx2,avx512vnni", vector_bits = 512, vector_registers = 32>}
 module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver5", features = "avx2,avx512vnni", vector_bits = 512, vector_registers = 32>} {
 }
+
+// -----
+
+// Tests the SwiGLU gate on a dynamic token count.
+// CHECK-LABEL: func.func @swiglu(
+// CHECK: liquid.swiglu %{{.+}}, %{{.+}} : tensor<?x768xf32>
+func.func @swiglu(%g: tensor<?x768xf32>, %u: tensor<?x768xf32>) -> tensor<?x768xf32> {
+  %h = liquid.swiglu %g, %u : tensor<?x768xf32>
+  return %h : tensor<?x768xf32>
+}

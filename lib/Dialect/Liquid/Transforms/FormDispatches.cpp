@@ -17,7 +17,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
@@ -373,14 +372,7 @@ void DispatchFormer::formFFN(FFNOp op) {
                                    sliceRows(kb, l, a[1], row, r));
         Value u = LinearOp::create(kb, l, partType, a[0],
                                    sliceRows(kb, l, a[2], row, r));
-        // silu(g) * u = g / (1 + exp(-g)) * u, as the lowering of liquid.ffn.
-        Value one = arith::ConstantOp::create(
-            kb, l, DenseElementsAttr::get(partType, kb.getF32FloatAttr(1.0f)));
-        Value den = arith::AddFOp::create(
-            kb, l, one,
-            math::ExpOp::create(kb, l, arith::NegFOp::create(kb, l, g)));
-        Value h = arith::MulFOp::create(
-            kb, l, arith::DivFOp::create(kb, l, g, den), u);
+        Value h = SwiGLUOp::create(kb, l, partType, g, u);
         h = projectionInput(kb, l, h, op.getDown());
         return SmallVector<Value>{insertColumns(kb, l, h, a[3], row)};
       });
@@ -490,20 +482,9 @@ static Value expertFFN(OpBuilder &b, Location loc, Value x, Value gate,
   int64_t ffn = cast<RankedTensorType>(gate.getType()).getDimSize(0);
   int64_t hidden = cast<RankedTensorType>(down.getType()).getDimSize(0);
   auto hType = RankedTensorType::get({rows, ffn}, b.getF32Type());
-  Value g = LinearOp::create(b, loc, hType, x, gate);
-  Value u = LinearOp::create(b, loc, hType, x, up);
-  // silu(g) * u = g * (1 / (1 + exp(-g))) * u, as the lowering of
-  // liquid.moe_experts.
-  Value one = tensor::SplatOp::create(
-      b, loc, hType,
-      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f)).getResult());
-  Value sigmoid = arith::DivFOp::create(
-      b, loc, one,
-      arith::AddFOp::create(
-          b, loc, one,
-          math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, g))));
-  Value h = arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, g, sigmoid),
-                                  u);
+  Value h = SwiGLUOp::create(b, loc, hType,
+                             LinearOp::create(b, loc, hType, x, gate),
+                             LinearOp::create(b, loc, hType, x, up));
   return LinearOp::create(
       b, loc, RankedTensorType::get({rows, hidden}, b.getF32Type()),
       projectionInput(b, loc, h, down), down);
