@@ -8,6 +8,7 @@
 #define LIQUID_ATTRS_TD
 
 include "Liquid/LiquidBase.td"
+include "mlir/IR/EnumAttr.td"
 
 def Liquid_TargetAttr : Liquid_Attr<"Target", "target"> {
   let summary = "The machine a module's kernels are generated for";
@@ -50,6 +51,43 @@ def Liquid_TargetAttr : Liquid_Attr<"Target", "target"> {
     /// (`liquid.target`), or a portable default (128-bit vectors, no
     /// features) when none does.
     static TargetAttr lookup(::mlir::Operation *op);
+  }];
+}
+
+def Liquid_StateKind : I32EnumAttr<"StateKind",
+    "what a state buffer of an entry point holds", [
+    I32EnumAttrCase<"Conv", 0, "conv">,
+    I32EnumAttrCase<"KeyCache", 1, "key_cache">,
+    I32EnumAttrCase<"ValueCache", 2, "value_cache">,
+    I32EnumAttrCase<"Cell", 3, "cell">]> {
+  let cppNamespace = "::mlir::liquid";
+  let genSpecializedAttr = 0;
+}
+
+def Liquid_StateAttr : Liquid_Attr<"State", "state"> {
+  let summary = "Which recurrent state an entry point argument or result is";
+  let description = [{
+    Tags an entry point's state arguments and the results that update them
+    (`liquid.state`): what the buffer holds (`conv`: a short convolution's
+    window, `key_cache` / `value_cache`: an attention layer's caches,
+    `cell`: a recurrent cell's state) and the layer it belongs to. Result
+    and argument with the same attribute are the same buffer. The memory
+    plan and the artifact take the state's kind and layer from here; its
+    name (`getName()`, `layers.<layer>.<kind>`) is only a label.
+
+    ```mlir
+    func.func @decode(%t: tensor<1xi32>, %p: index,
+                      %kc: tensor<8x4096x64xf32> {liquid.state = #liquid.state<key_cache, layer = 2>})
+        -> (tensor<1x65536xf32>, tensor<8x4096x64xf32> {liquid.state = #liquid.state<key_cache, layer = 2>})
+    ```
+  }];
+  let parameters = (ins EnumParameter<Liquid_StateKind>:$kind,
+                        "unsigned":$layer);
+  let assemblyFormat = "`<` $kind `,` `layer` `=` $layer `>`";
+  let extraClassDeclaration = [{
+    /// `layers.<layer>.<kind>`: the state's label in the artifact and in
+    /// the names of values.
+    std::string getName() const;
   }];
 }
 

@@ -140,6 +140,20 @@ llvm::Error ArtifactPlan::collect() {
   return llvm::Error::success();
 }
 
+static lqm::StateKind stateKind(mlir::liquid::StateKind kind) {
+  switch (kind) {
+  case mlir::liquid::StateKind::Conv:
+    return lqm::StateKind_Conv;
+  case mlir::liquid::StateKind::KeyCache:
+    return lqm::StateKind_KeyCache;
+  case mlir::liquid::StateKind::ValueCache:
+    return lqm::StateKind_ValueCache;
+  case mlir::liquid::StateKind::Cell:
+    return lqm::StateKind_Cell;
+  }
+  llvm_unreachable("unknown state kind");
+}
+
 static lqm::BindingKind bindingKind(BindingKind kind) {
   switch (kind) {
   case BindingKind::Tokens:
@@ -251,18 +265,10 @@ std::string ArtifactPlan::buildTable() const {
   }
   auto weightVec = fbb.CreateVector(weightTable);
   std::vector<flatbuffers::Offset<lqm::StateBuffer>> stateTable;
-  for (const PlannedState &s : schedule.states) {
-    llvm::StringRef name = s.name;
-    unsigned layer = 0;
-    name.drop_front(strlen("layers.")).split('.').first.getAsInteger(10, layer);
-    lqm::StateKind kind = name.ends_with(".key_cache")     ? lqm::StateKind_KeyCache
-                          : name.ends_with(".value_cache") ? lqm::StateKind_ValueCache
-                          : name.ends_with(".conv")        ? lqm::StateKind_Conv
-                                                           : lqm::StateKind_Cell;
+  for (const PlannedState &s : schedule.states)
     stateTable.push_back(lqm::CreateStateBuffer(
-        fbb, fbb.CreateString(s.name), kind, layer, lqm::ElementType_F32,
-        fbb.CreateVector(s.shape), s.size));
-  }
+        fbb, fbb.CreateString(s.name), stateKind(s.kind), s.layer,
+        lqm::ElementType_F32, fbb.CreateVector(s.shape), s.size));
   auto stateVec = fbb.CreateVector(stateTable);
   auto sampler = lqm::CreateSamplerDefaults(fbb);
 

@@ -77,7 +77,8 @@ private:
 
   const Checkpoint &checkpoint;
   SchedulePlan &plan;
-  llvm::StringMap<uint32_t> kernelIndex, weightIndex, stateIndex;
+  llvm::StringMap<uint32_t> kernelIndex, weightIndex;
+  llvm::DenseMap<mlir::liquid::StateAttr, uint32_t> stateIndex;
   /// Bytes of workspace each kernel takes (liquid-plan-workspace), by index.
   std::vector<uint64_t> workspaceBytes;
   /// Per entry point: scratch roots and their offsets, each dispatch's
@@ -131,19 +132,19 @@ llvm::Expected<PlannedBinding> Planner::bind(Value root) {
     auto func = cast<func::FuncOp>(arg.getOwner()->getParentOp());
     if (arg.getArgNumber() == 0)
       return PlannedBinding{BindingKind::Tokens};
-    auto state =
-        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "liquid.state");
+    auto state = func.getArgAttrOfType<mlir::liquid::StateAttr>(
+        arg.getArgNumber(), "liquid.state");
     if (!state)
       return error(func.getName() + ": argument " +
                    llvm::Twine(arg.getArgNumber()) +
                    " is neither the tokens nor a state buffer");
-    auto [it, inserted] =
-        stateIndex.try_emplace(state.getValue(), plan.states.size());
+    auto [it, inserted] = stateIndex.try_emplace(state, plan.states.size());
     if (inserted) {
       auto type = cast<RankedTensorType>(arg.getType());
       if (!type.getElementType().isF32())
-        return error("state '" + state.getValue() + "' is not f32");
-      plan.states.push_back({state.getValue().str(),
+        return error("state '" + state.getName() + "' is not f32");
+      plan.states.push_back({state.getName(), state.getKind(),
+                             state.getLayer(),
                              std::vector<int64_t>(type.getShape().begin(),
                                                   type.getShape().end()),
                              byteSize(type)});

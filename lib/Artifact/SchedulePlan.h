@@ -16,6 +16,8 @@
 
 #include "liquid/Import/Checkpoint.h"
 
+#include "liquid/Dialect/Liquid/LiquidAttrs.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
@@ -50,6 +52,9 @@ struct PlannedEntry {
 
 struct PlannedState {
   std::string name;
+  /// What it holds and its layer, from the entry point's #liquid.state.
+  mlir::liquid::StateKind kind = mlir::liquid::StateKind::Conv;
+  unsigned layer = 0;
   std::vector<int64_t> shape;
   uint64_t size = 0;
 };

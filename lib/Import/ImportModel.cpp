@@ -33,7 +33,7 @@ namespace {
 /// One entry point's state: its block argument and the value that replaces
 /// it at the end.
 struct StateSlot {
-  std::string name;
+  StateAttr attr;
   RankedTensorType type;
 };
 
@@ -251,8 +251,8 @@ void ModelBuilder::buildEntry(ModuleOp module, StringRef name,
   auto func = func::FuncOp::create(b, loc, name,
                                    b.getFunctionType(inputs, results));
   for (auto [i, s] : llvm::enumerate(states)) {
-    func.setArgAttr(i + 2, "liquid.state", b.getStringAttr(s.name));
-    func.setResultAttr(i + 1, "liquid.state", b.getStringAttr(s.name));
+    func.setArgAttr(i + 2, "liquid.state", s.attr);
+    func.setResultAttr(i + 1, "liquid.state", s.attr);
   }
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
@@ -262,7 +262,7 @@ void ModelBuilder::buildEntry(ModuleOp module, StringRef name,
   body->getArgument(0).setLoc(named(tokens == 1 ? "token" : "tokens"));
   body->getArgument(1).setLoc(named("position"));
   for (auto [i, s] : llvm::enumerate(states))
-    body->getArgument(i + 2).setLoc(named(s.name));
+    body->getArgument(i + 2).setLoc(named(s.attr.getName()));
   Value ids = body->getArgument(0);
   position = body->getArgument(1);
   if (ShapedType::isDynamic(tokens))
@@ -309,16 +309,17 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   describeModel(*module);
   declareParams(*module);
+  MLIRContext *ctx = module->getContext();
   for (int64_t i = 0; i < c.numLayers(); ++i) {
-    std::string layer = "layers." + std::to_string(i);
+    auto state = [&](StateKind kind) { return StateAttr::get(ctx, kind, i); };
     if (c.layers[i] == LayerKind::Conv) {
       states.push_back(
-          {layer + ".conv", act({c.convL - 1, c.hiddenSize})});
+          {state(StateKind::Conv), act({c.convL - 1, c.hiddenSize})});
     } else {
       // Head-major: each key/value head's rows are one contiguous run.
       auto cache = act({c.numKVHeads, options.maxContext, c.headDim});
-      states.push_back({layer + ".key_cache", cache});
-      states.push_back({layer + ".value_cache", cache});
+      states.push_back({state(StateKind::KeyCache), cache});
+      states.push_back({state(StateKind::ValueCache), cache});
     }
   }
   // Each chunk size twice: with every token's logits, and with the last

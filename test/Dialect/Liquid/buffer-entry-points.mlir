@@ -7,7 +7,7 @@
 // CHECK-LABEL: func.func @decode(
 // CHECK-SAME: %[[TOK:[^:]+]]: memref<1xi32> {liquid.buffer = memref<1xi32>},
 // CHECK-SAME: %[[POS:[^:]+]]: index,
-// CHECK-SAME: %[[S:[^:]+]]: memref<2x4xf32> {liquid.buffer = memref<2x4xf32>, liquid.state = "layers.0.conv"},
+// CHECK-SAME: %[[S:[^:]+]]: memref<2x4xf32> {liquid.buffer = memref<2x4xf32>, liquid.state = #liquid.state<conv, layer = 0>},
 // CHECK-SAME: %[[W:[^:]+]]: memref<4x8xf32> {liquid.buffer = memref<4x8xf32>, liquid.weight = "w"},
 // CHECK-SAME: %[[OUT:[^:]+]]: memref<1x8xf32> {liquid.buffer = memref<1x8xf32>, liquid.result = 0 : i64}) {
 // CHECK: bufferization.to_tensor %[[TOK]] restrict :
@@ -18,9 +18,9 @@
 // CHECK: bufferization.materialize_in_destination %[[NEW]] in writable %[[S]]
 // CHECK: return{{$}}
 func.func @decode(%tok: tensor<1xi32>, %pos: index,
-                  %s: tensor<2x4xf32> {liquid.state = "layers.0.conv"},
+                  %s: tensor<2x4xf32> {liquid.state = #liquid.state<conv, layer = 0>},
                   %w: tensor<4x8xf32> {liquid.weight = "w"})
-    -> (tensor<1x8xf32>, tensor<2x4xf32> {liquid.state = "layers.0.conv"}) {
+    -> (tensor<1x8xf32>, tensor<2x4xf32> {liquid.state = #liquid.state<conv, layer = 0>}) {
   %c = arith.constant dense<1.0> : tensor<1x8xf32>
   %row = arith.constant dense<2.0> : tensor<1x4xf32>
   %n = tensor.insert_slice %row into %s[1, 0] [1, 4] [1, 1] : tensor<1x4xf32> into tensor<2x4xf32>
@@ -44,9 +44,9 @@ func.func @prefill(%tok: tensor<?xi32>) {
 
 // -----
 
-// expected-error @+1 {{'func.func' op state result 'layers.9.conv' has no argument of that name}}
-func.func @decode(%s: tensor<2x4xf32> {liquid.state = "layers.0.conv"})
-    -> (tensor<2x4xf32> {liquid.state = "layers.9.conv"}) {
+// expected-error @+1 {{'func.func' op state result #liquid.state<conv, layer = 9> has no argument of that state}}
+func.func @decode(%s: tensor<2x4xf32> {liquid.state = #liquid.state<conv, layer = 0>})
+    -> (tensor<2x4xf32> {liquid.state = #liquid.state<conv, layer = 9>}) {
   return %s : tensor<2x4xf32>
 }
 

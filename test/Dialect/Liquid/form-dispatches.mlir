@@ -15,7 +15,7 @@ liquid.param @u : tensor<96x64xf32>
 liquid.param @d : tensor<64x96xf32>
 
 // CHECK-LABEL: func.func @decode(
-// CHECK-SAME: %[[X:[^:]+]]: tensor<1x64xf32>, %[[S:[^:]+]]: tensor<2x64xf32> {liquid.state = "layers.0.conv"})
+// CHECK-SAME: %[[X:[^:]+]]: tensor<1x64xf32>, %[[S:[^:]+]]: tensor<2x64xf32> {liquid.state = #liquid.state<conv, layer = 0>})
 // CHECK-SAME: attributes {liquid.schedule}
 // CHECK: %[[W1:.+]] = liquid.weight @w1
 // CHECK: %[[E1:.+]] = tensor.empty() : tensor<1x128xf32>
@@ -29,8 +29,8 @@ liquid.param @d : tensor<64x96xf32>
 // CHECK: %[[H:.+]] = liquid.dispatch @kernels::@ffn_up_0[3]
 // CHECK: liquid.dispatch @kernels::@linear_2[1] (%[[H]],
 func.func @decode(%x: tensor<1x64xf32>,
-                  %s: tensor<2x64xf32> {liquid.state = "layers.0.conv"})
-    -> (tensor<1x64xf32>, tensor<1x2x64xf32>, tensor<2x64xf32> {liquid.state = "layers.0.conv"}) {
+                  %s: tensor<2x64xf32> {liquid.state = #liquid.state<conv, layer = 0>})
+    -> (tensor<1x64xf32>, tensor<1x2x64xf32>, tensor<2x64xf32> {liquid.state = #liquid.state<conv, layer = 0>}) {
   %w1 = liquid.weight @w1 : tensor<128x64xf32>
   %y1 = liquid.linear %x, %w1 : tensor<1x64xf32>, tensor<128x64xf32> -> tensor<1x128xf32>
   %w2 = liquid.weight @w2 : tensor<128x64xf32>
@@ -131,8 +131,8 @@ func.func @experts(%x: tensor<3x16xf32>, %ids: tensor<3x2xi32>, %w: tensor<3x2xf
 // CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, %[[QH]], 0] [1, 2, 8]
 // CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%[[WG]], 0, 0] [1, 16, 8]
 func.func @attend(%q: tensor<1x4x8xf32>, %k: tensor<1x2x8xf32>, %v: tensor<1x2x8xf32>,
-                  %kc: tensor<2x16x8xf32> {liquid.state = "layers.0.key_cache"},
-                  %vc: tensor<2x16x8xf32> {liquid.state = "layers.0.value_cache"},
+                  %kc: tensor<2x16x8xf32> {liquid.state = #liquid.state<key_cache, layer = 0>},
+                  %vc: tensor<2x16x8xf32> {liquid.state = #liquid.state<value_cache, layer = 0>},
                   %pos: index) -> tensor<1x4x8xf32> {
   %o, %kc1, %vc1 = liquid.attention %q, %k, %v, %kc, %vc, %pos : tensor<1x4x8xf32>, tensor<1x2x8xf32>, tensor<2x16x8xf32>
   return %o : tensor<1x4x8xf32>

@@ -2,8 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// Declares #liquid.target, the target description that code generation
-// reads (dialects/Liquid/LiquidAttrs.td).
+// Declares the dialect's enums, #liquid.target (the target description
+// that code generation reads) and #liquid.state (dialects/Liquid/LiquidAttrs.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +12,10 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Operation.h"
+
+#include "liquid/Dialect/Liquid/LiquidEnums.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "liquid/Dialect/Liquid/LiquidAttrs.h.inc"

@@ -20,7 +20,6 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "liquid/Dialect/Liquid/LiquidEnums.h.inc"
 #include "liquid/Dialect/Liquid/LiquidOpInterfaces.h.inc"
 
 #define GET_OP_CLASSES

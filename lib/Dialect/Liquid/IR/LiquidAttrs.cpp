@@ -2,8 +2,9 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// This file implements #liquid.target: its verifier, feature queries and
-// the lookup every code generation pass uses to find it.
+// This file implements #liquid.target (its verifier, feature queries and
+// the lookup every code generation pass uses to find it) and the label of
+// #liquid.state.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +26,12 @@ void LiquidDialect::registerAttributes() {
 #define GET_ATTRDEF_LIST
 #include "liquid/Dialect/Liquid/LiquidAttrs.cpp.inc"
       >();
+}
+
+std::string StateAttr::getName() const {
+  return ("layers." + llvm::Twine(getLayer()) + "." +
+          stringifyStateKind(getKind()))
+      .str();
 }
 
 LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "liquid/Dialect/Liquid/LiquidAttrs.h"
 #include "liquid/Dialect/Liquid/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -22,6 +23,7 @@ namespace mlir::liquid {
 } // namespace mlir::liquid
 
 using namespace mlir;
+using mlir::liquid::StateAttr;
 
 static constexpr llvm::StringLiteral kStateAttr = "liquid.state";
 static constexpr llvm::StringLiteral kResultAttr = "liquid.result";
@@ -52,7 +54,7 @@ struct BufferEntryPointsPass
 
     // Arguments: tensors become buffers viewed back as tensors; state and
     // tied destinations are writable.
-    llvm::StringMap<unsigned> stateArgs;
+    llvm::DenseMap<StateAttr, unsigned> stateArgs;
     llvm::SmallDenseSet<int64_t> tiedArgs;
     for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
       if (auto tied = func.getResultAttrOfType<IntegerAttr>(i, kTiedAttr))
@@ -65,10 +67,10 @@ struct BufferEntryPointsPass
       if (!memref)
         return func.emitOpError("argument ")
                << arg.getArgNumber() << " has no static shape: " << type;
-      auto state = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                     kStateAttr);
+      auto state = func.getArgAttrOfType<StateAttr>(arg.getArgNumber(),
+                                                    kStateAttr);
       if (state)
-        stateArgs[state.getValue()] = arg.getArgNumber();
+        stateArgs[state] = arg.getArgNumber();
       arg.setType(memref);
       func.setArgAttr(arg.getArgNumber(), kBufferAttr, TypeAttr::get(memref));
       auto view = bufferization::ToTensorOp::create(
@@ -92,11 +94,12 @@ struct BufferEntryPointsPass
           return func.emitOpError("result ")
                  << index << " is tied to a missing argument";
         dest = entry.getArgument(tied.getInt());
-      } else if (auto state = func.getResultAttrOfType<StringAttr>(index, kStateAttr)) {
-        auto it = stateArgs.find(state.getValue());
+      } else if (auto state =
+                     func.getResultAttrOfType<StateAttr>(index, kStateAttr)) {
+        auto it = stateArgs.find(state);
         if (it == stateArgs.end())
-          return func.emitOpError("state result '")
-                 << state.getValue() << "' has no argument of that name";
+          return func.emitOpError("state result ")
+                 << state << " has no argument of that state";
         dest = entry.getArgument(it->second);
       } else {
         unsigned at = func.getNumArguments();
