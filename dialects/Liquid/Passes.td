@@ -66,7 +66,8 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
     Kernels are shared: ops with the same name, attributes and operand
     types launch the same kernel, so a 16-layer model has as many kernels
     as it has distinct layer shapes. A `liquid.linear` is split over
-    workgroups by rows of its weight (64 rows a workgroup for float weights;
+    workgroups by rows of its weight (four vector registers of the target
+    a workgroup for float weights, 64 rows with 512-bit vectors;
     four panels for weights in `!liquid.panels`, fewer down to one panel so
     that at least four workgroups remain), and `liquid.ffn` becomes two
     launches: the gated up projection (`liquid.swiglu` of two linears) split

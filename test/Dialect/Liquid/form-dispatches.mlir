@@ -1,11 +1,13 @@
 // RUN: liquid-opt %s --liquid-form-dispatches --split-input-file --verify-diagnostics | FileCheck %s
 
 // Tests that an entry point becomes a host schedule: each linear is
-// launched split by 64-row blocks of its weight into fresh scratch, ops of
-// the same kind and types share one kernel, a state result is written into
-// its state operand, the FFN becomes the gated up projection then a down
-// linear, and reshapes stay in the schedule as views.
+// launched split by blocks of its weight's rows into fresh scratch (64
+// rows: four registers of a 512-bit target), ops of the same kind and
+// types share one kernel, a state result is written into its state
+// operand, the FFN becomes the gated up projection then a down linear, and
+// reshapes stay in the schedule as views.
 
+module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver5", features = "avx512f,avx512vnni", vector_bits = 512, vector_registers = 32>} {
 liquid.param @w1 : tensor<128x64xf32>
 liquid.param @w2 : tensor<128x64xf32>
 liquid.param @q : tensor<192x64x!liquid.q8_0>
@@ -46,6 +48,7 @@ func.func @decode(%x: tensor<1x64xf32>,
   %f = liquid.ffn %c, %g, %u, %d : tensor<1x64xf32>, tensor<96x64xf32>, tensor<96x64xf32>, tensor<64x96xf32>
   return %f, %v, %s1 : tensor<1x64xf32>, tensor<1x2x64xf32>, tensor<2x64xf32>
 }
+}
 
 // The kernels: the linear reads its workgroup's 64 rows (a quantized weight
 // as bytes) and writes their columns of the destination.
@@ -65,6 +68,35 @@ func.func @decode(%x: tensor<1x64xf32>,
 // CHECK: %[[U:.+]] = liquid.linear
 // CHECK: liquid.swiglu %[[G]], %[[U]]
 // CHECK: func.func @linear_2(%{{.+}}: tensor<1x96xf32>, %{{.+}}: tensor<64x96xf32>
+
+// -----
+
+// Tests that the rows per workgroup follow the target description: four
+// registers of a 256-bit target are 32 rows, of the portable default
+// (128-bit, no description) 16.
+// CHECK-LABEL: func.func @avx2(
+// CHECK: liquid.dispatch @kernels::@linear_0[4]
+// CHECK: func.func @linear_0(
+// CHECK: tensor.extract_slice %{{.+}}[%{{.+}}, 0] [32, 64] [1, 1]
+module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "haswell", features = "avx2,fma", vector_bits = 256, vector_registers = 16>} {
+liquid.param @w : tensor<128x64xf32>
+func.func @avx2(%x: tensor<1x64xf32>) -> tensor<1x128xf32> {
+  %w = liquid.weight @w : tensor<128x64xf32>
+  %y = liquid.linear %x, %w : tensor<1x64xf32>, tensor<128x64xf32> -> tensor<1x128xf32>
+  return %y : tensor<1x128xf32>
+}
+}
+
+// -----
+
+// CHECK-LABEL: func.func @portable(
+// CHECK: liquid.dispatch @kernels::@linear_0[8]
+liquid.param @w : tensor<128x64xf32>
+func.func @portable(%x: tensor<1x64xf32>) -> tensor<1x128xf32> {
+  %w = liquid.weight @w : tensor<128x64xf32>
+  %y = liquid.linear %x, %w : tensor<1x64xf32>, tensor<128x64xf32> -> tensor<1x128xf32>
+  return %y : tensor<1x128xf32>
+}
 
 // -----
 

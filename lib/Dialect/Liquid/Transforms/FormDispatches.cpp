@@ -39,18 +39,20 @@ static constexpr llvm::StringLiteral kTiedAttr = "liquid.tied";
 static constexpr llvm::StringLiteral kWorkgroupAttr = "liquid.workgroup";
 
 /// Rows of the weight `w` ([rows, columns]) one workgroup computes, a
-/// multiple of `multiple`. Float weights: 64 (or the largest power of two
-/// dividing the rows). Weights in panels: four panels, so a workgroup
-/// streams one long contiguous run of the weight; fewer (down to one panel)
-/// when that would leave fewer than four workgroups to spread over
-/// threads.
+/// multiple of `multiple`. Weights in panels: four panels, so a workgroup
+/// streams one long contiguous run of the weight; fewer (down to one
+/// panel) when that would leave fewer than four workgroups to spread over
+/// threads. Float weights: four vector registers' worth of rows of the
+/// target (`4 * lanes`: 64 with 512-bit vectors, 32 with 256-bit). Fewer
+/// when the rows do not divide.
 static int64_t rowsPerWorkgroup(Value w, int64_t multiple = 1) {
   auto type = cast<RankedTensorType>(w.getType());
   int64_t rows = type.getDimSize(0);
   auto panels = dyn_cast<PanelsType>(type.getElementType());
   int64_t minimum = std::max<int64_t>(multiple, panels ? panels.getRows() : 1);
-  int64_t r = panels ? 4 * panels.getRows() : 64;
-  r = std::max(r, minimum);
+  TargetAttr target = TargetAttr::lookup(w.getParentBlock()->getParentOp());
+  int64_t r = std::max(4 * (panels ? panels.getRows() : target.getLanes()),
+                       minimum);
   while (rows % r && r > minimum)
     r /= 2;
   while (panels && rows / r < 4 && r > minimum)
