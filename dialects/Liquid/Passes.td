@@ -73,7 +73,8 @@ def FormDispatchesPass : Pass<"liquid-form-dispatches", "ModuleOp"> {
     launches: the gated up projection (`liquid.swiglu` of two linears) split
     by rows of `gate`/`up`, then the down projection split like any linear.
     A quantization whose input has no other use runs in its producer's
-    kernel; a static slice of a buffer that an op reads is taken inside the
+    kernel, and a residual add with the norm of its sum (and that norm's
+    quantization); a static slice of a buffer that an op reads is taken inside the
     op's kernel. `liquid.moe_experts` becomes one launch with a workgroup
     per expert, which lists the (token, slot) pairs routed to it and runs
     them eight at a time as matrix products over their gathered rows (a

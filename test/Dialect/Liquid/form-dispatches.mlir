@@ -228,3 +228,22 @@ func.func @decode(%x: tensor<1x64xf32>) -> (tensor<1x128xf32>, tensor<1x64xf32>)
   %f = liquid.ffn %rq, %gp, %gp, %dp : tensor<1x64x!liquid.q8_act>, tensor<64x64x!liquid.panels<!liquid.q4_0, 16>>, tensor<64x64x!liquid.panels<!liquid.q4_0, 16>>, tensor<64x64x!liquid.panels<!liquid.q4_0, 16>>
   return %y, %f : tensor<1x128xf32>, tensor<1x64xf32>
 }
+
+// -----
+
+// Tests that a residual add and the norm of its sum run as one kernel that
+// writes both the sum (still read by the next residual add) and the norm.
+// CHECK-LABEL: func.func @residual(
+// CHECK: %[[R:.+]]:2 = liquid.dispatch @kernels::@add_rms_norm_0[1] (%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) {tied_operands = array<i64: 3, 4>}
+// CHECK-NOT: liquid.dispatch @kernels::@rms_norm
+// CHECK: func.func @add_rms_norm_0(
+// CHECK: %[[S:.+]] = arith.addf
+// CHECK: %[[N:.+]] = liquid.rms_norm %[[S]]
+// CHECK: return %[[S]], %[[N]]
+liquid.param @nw : tensor<64xf32>
+func.func @residual(%a: tensor<1x64xf32>, %b: tensor<1x64xf32>) -> (tensor<1x64xf32>, tensor<1x64xf32>) {
+  %s = arith.addf %a, %b : tensor<1x64xf32>
+  %w = liquid.weight @nw : tensor<64xf32>
+  %n = liquid.rms_norm %s, %w {epsilon = 1.0e-5 : f32} : tensor<1x64xf32>, tensor<64xf32>
+  return %s, %n : tensor<1x64xf32>, tensor<1x64xf32>
+}

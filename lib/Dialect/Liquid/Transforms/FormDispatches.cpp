@@ -196,6 +196,7 @@ public:
 
 private:
   LogicalResult formWhole(Operation *op, QuantizeOp fused);
+  void formChain(ArrayRef<Operation *> chain);
   void formLinear(OpBuilder &b, Location loc, Value x, Value w, Value result);
   void formFFN(FFNOp op);
   void formExperts(MoEExpertsOp op);
@@ -791,6 +792,61 @@ LogicalResult DispatchFormer::formWhole(Operation *op, QuantizeOp fused) {
   return success();
 }
 
+/// Ops that run one after the other as one workgroup, each reading the
+/// one before (a residual add, the norm of its sum, that norm's
+/// quantization): one kernel whose arguments are the values the chain
+/// reads from outside and scratch for each result read outside the chain.
+void DispatchFormer::formChain(ArrayRef<Operation *> chain) {
+  Operation *first = chain.front();
+  OpBuilder b(chain.back());
+  Location loc = first->getLoc();
+  auto inChain = [&](Operation *op) { return llvm::is_contained(chain, op); };
+  SmallVector<Value> args, outs;
+  for (Operation *op : chain)
+    for (Value v : op->getOperands())
+      if (!inChain(v.getDefiningOp()) && !llvm::is_contained(args, v))
+        args.push_back(v);
+  unsigned numInputs = args.size();
+  SmallVector<int64_t> tied;
+  for (Operation *op : chain)
+    for (Value result : op->getResults())
+      if (llvm::any_of(result.getUsers(),
+                       [&](Operation *user) { return !inChain(user); })) {
+        outs.push_back(result);
+        tied.push_back(args.size());
+        args.push_back(scratch(b, loc, result.getType()));
+      }
+  std::string name;
+  SmallVector<Attribute> attrs;
+  for (Operation *op : chain) {
+    name += (name.empty() ? "" : "_") +
+            (isa<arith::AddFOp>(op) ? std::string("add")
+                                    : op->getName().stripDialect().str());
+    attrs.push_back(DictionaryAttr::get(op->getContext(), op->getAttrs()));
+  }
+  std::string key = kernelKey(name, args, tied, 1,
+                              ArrayAttr::get(first->getContext(), attrs));
+  Operation *d = dispatch(
+      b, loc, name, key, args, tied, 1,
+      [&](OpBuilder &kb, Location l, ValueRange a, Value) {
+        IRMapping map;
+        map.map(ArrayRef<Value>(args).take_front(numInputs),
+                a.take_front(numInputs));
+        for (Operation *op : chain)
+          kb.clone(*op, map)->setLoc(l);
+        SmallVector<Value> results;
+        for (Value out : outs)
+          results.push_back(map.lookup(out));
+        return results;
+      });
+  for (auto [out, result] : llvm::zip(outs, d->getResults()))
+    out.replaceUsesWithIf(result, [&](OpOperand &use) {
+      return !inChain(use.getOwner());
+    });
+  for (Operation *op : llvm::reverse(chain))
+    op->erase();
+}
+
 LogicalResult DispatchFormer::form(func::FuncOp entry) {
   entry->setAttr("liquid.schedule", UnitAttr::get(entry.getContext()));
   // Collected first: forming a dispatch may absorb the op after it (a
@@ -801,9 +857,30 @@ LogicalResult DispatchFormer::form(func::FuncOp entry) {
              tensor::ExtractSliceOp, func::ReturnOp, arith::ConstantOp>(op))
       ops.push_back(&op);
   DenseSet<Operation *> absorbed;
-  for (Operation *op : ops) {
+  for (auto [i, op] : llvm::enumerate(ops)) {
     if (absorbed.contains(op))
       continue;
+    // A residual add and the norm of its sum (quantized when that is its
+    // only use) as one kernel.
+    if (isa<arith::AddFOp>(op) && i + 1 < ops.size())
+      if (auto norm = dyn_cast<RMSNormOp>(ops[i + 1]))
+        if (norm.getInput() == op->getResult(0)) {
+          SmallVector<Operation *> chain = {op, norm};
+          if (QuantizeOp q = fusibleQuantize(norm))
+            chain.push_back(q);
+          // The kernel replaces the chain where its last op is: the sum
+          // must not be read before that (by a reshape, say).
+          bool readEarly = llvm::any_of(op->getUsers(), [&](Operation *user) {
+            return !llvm::is_contained(chain, user) &&
+                   user->isBeforeInBlock(chain.back());
+          });
+          if (!readEarly) {
+            for (Operation *absorbedOp : ArrayRef(chain).drop_front())
+              absorbed.insert(absorbedOp);
+            formChain(chain);
+            continue;
+          }
+        }
     if (auto ffn = dyn_cast<FFNOp>(op)) {
       formFFN(ffn);
       continue;
