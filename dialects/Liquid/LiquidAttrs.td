@@ -91,4 +91,89 @@ def Liquid_StateAttr : Liquid_Attr<"State", "state"> {
   }];
 }
 
+def Liquid_LayerKind : I32EnumAttr<"LayerKind",
+    "the operator that mixes tokens in a decoder layer", [
+    I32EnumAttrCase<"Conv", 0, "conv">,
+    I32EnumAttrCase<"Attention", 1, "attention">]> {
+  let cppNamespace = "::mlir::liquid";
+  let genSpecializedAttr = 0;
+}
+
+def Liquid_LayerKindsParameter
+    : ArrayRefParameter<"::mlir::liquid::LayerKind", "layer operators"> {
+  let printer = [{
+    $_printer << '[';
+    ::llvm::interleaveComma($_self, $_printer);
+    $_printer << ']';
+  }];
+  let parser = [{ ::mlir::liquid::parseLayerKinds($_parser) }];
+}
+
+def Liquid_ModelAttr : Liquid_Attr<"Model", "model"> {
+  let summary = "What a module computes: the model's architecture and sizes";
+  let description = [{
+    The facts of the imported model that are not in any type: the importer
+    puts it on the top-level module as `liquid.model`, and the artifact
+    writer serializes the artifact's model table from it (nothing after the
+    import reads the checkpoint's configuration).
+
+    * `architecture`: the GGUF architecture name, `lfm2` or `lfm2moe`.
+    * `vocab_size`, `hidden_size`: the embedding table's shape.
+    * `layers`: each decoder layer's operator, `conv` or `attention`.
+    * `heads`, `kv_heads`, `head_dim`: the attention layers' shape.
+    * `ffn_size`: the dense SwiGLU's hidden size.
+    * `conv_length`: the short convolution's window.
+    * `norm_eps`, `rope_theta`: RMSNorm's epsilon and RoPE's base.
+    * `max_context`: the KV caches' capacity in tokens.
+    * `tied_embeddings`: whether the output head is the embedding table.
+    * `bos_token_id`, `eos_token_id`, `pad_token_id`: special tokens.
+    * `experts`, `experts_per_token`, `expert_ffn_size`, `dense_layers`:
+      the routed feed-forward of `lfm2moe` (layers from `dense_layers` on);
+      absent (0) for a dense model.
+
+    ```mlir
+    module attributes {liquid.model = #liquid.model<architecture = "lfm2",
+        vocab_size = 1024, hidden_size = 256,
+        layers = [conv, conv, attention, conv, conv, attention], heads = 4,
+        kv_heads = 2, head_dim = 64, ffn_size = 768, conv_length = 3,
+        norm_eps = 1.0E-5 : f32, rope_theta = 1.0E+6 : f64,
+        max_context = 4096, tied_embeddings = true, bos_token_id = 1,
+        eos_token_id = 7, pad_token_id = 0>} {
+    }
+    ```
+  }];
+  let parameters = (ins
+      StringRefParameter<"GGUF architecture name">:$architecture,
+      "int64_t":$vocab_size,
+      "int64_t":$hidden_size,
+      Liquid_LayerKindsParameter:$layers,
+      "int64_t":$heads,
+      "int64_t":$kv_heads,
+      "int64_t":$head_dim,
+      "int64_t":$ffn_size,
+      "int64_t":$conv_length,
+      "::mlir::FloatAttr":$norm_eps,
+      "::mlir::FloatAttr":$rope_theta,
+      "int64_t":$max_context,
+      "::mlir::BoolAttr":$tied_embeddings,
+      "int64_t":$bos_token_id,
+      "int64_t":$eos_token_id,
+      "int64_t":$pad_token_id,
+      DefaultValuedParameter<"int64_t", "0">:$experts,
+      DefaultValuedParameter<"int64_t", "0">:$experts_per_token,
+      DefaultValuedParameter<"int64_t", "0">:$expert_ffn_size,
+      DefaultValuedParameter<"int64_t", "0">:$dense_layers);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    bool isMoE() const { return getExperts() > 0; }
+    /// Whether layer `i` feeds forward through the routed experts.
+    bool isMoELayer(int64_t i) const {
+      return isMoE() && i >= getDenseLayers();
+    }
+    /// The description on the top-level module that encloses `op`, or null.
+    static ModelAttr lookup(::mlir::Operation *op);
+  }];
+}
+
 #endif // LIQUID_ATTRS_TD

@@ -108,6 +108,8 @@ private:
   const ArtifactParts &parts;
   SchedulePlan schedule;
   std::vector<uint64_t> weightOffsets, weightSizes;
+  mlir::liquid::ModelAttr model;
+  llvm::StringRef sourceFormat, sourcePath;
   uint64_t codeSize = 0;
   uint64_t sourceHash = 0;
 };
@@ -121,6 +123,17 @@ static uint64_t tensorBytes(const TensorInfo &t) {
 }
 
 llvm::Error ArtifactPlan::collect() {
+  model = parts.module->getAttrOfType<mlir::liquid::ModelAttr>("liquid.model");
+  if (!model)
+    return error("the module has no liquid.model description");
+  auto source =
+      parts.module->getAttrOfType<mlir::DictionaryAttr>("liquid.checkpoint");
+  auto format = source ? source.getAs<mlir::StringAttr>("format") : nullptr;
+  auto path = source ? source.getAs<mlir::StringAttr>("path") : nullptr;
+  if (!format || !path)
+    return error("the module has no liquid.checkpoint {format, path}");
+  sourceFormat = format.getValue();
+  sourcePath = path.getValue();
   auto planned = planSchedule(parts.module, *parts.checkpoint);
   if (!planned)
     return planned.takeError();
@@ -172,26 +185,19 @@ static lqm::BindingKind bindingKind(BindingKind kind) {
 
 std::string ArtifactPlan::buildTable() const {
   flatbuffers::FlatBufferBuilder fbb(1 << 16);
-  const ModelConfig &c = parts.checkpoint->config;
-  auto attrs =
-      parts.module->getAttrOfType<mlir::DictionaryAttr>("liquid.model");
-  uint32_t maxContext = 0;
-  if (auto v = attrs ? attrs.getAs<mlir::IntegerAttr>("max_context") : nullptr)
-    maxContext = uint32_t(v.getInt());
-
-  // Model.
+  // Model: what the IR says it computes.
+  mlir::liquid::ModelAttr m = model;
   std::vector<flatbuffers::Offset<lqm::Layer>> layers;
-  for (int64_t i = 0; i < c.numLayers(); ++i)
+  for (auto [i, kind] : llvm::enumerate(m.getLayers()))
     layers.push_back(lqm::CreateLayer(
         fbb,
-        c.layers[i] == LayerKind::Conv ? lqm::LayerKind_Conv
-                                       : lqm::LayerKind_Attention,
-        c.isMoELayer(i)));
+        kind == mlir::liquid::LayerKind::Conv ? lqm::LayerKind_Conv
+                                              : lqm::LayerKind_Attention,
+        m.isMoELayer(int64_t(i))));
   auto layerVec = fbb.CreateVector(layers);
-  auto arch = fbb.CreateString(c.archName());
-  auto format = fbb.CreateString(
-      parts.checkpoint->format == CheckpointFormat::GGUF ? "gguf" : "hf");
-  llvm::StringRef path = parts.checkpoint->path;
+  auto arch = fbb.CreateString(m.getArchitecture().str());
+  auto format = fbb.CreateString(sourceFormat.str());
+  llvm::StringRef path = sourcePath;
   path.consume_back("/");
   auto sourceName = fbb.CreateString(path.rsplit('/').second.empty()
                                          ? path.str()
@@ -200,24 +206,25 @@ std::string ArtifactPlan::buildTable() const {
                                    LLVM_VERSION_STRING + ")").str());
   lqm::ModelBuilder model(fbb);
   model.add_architecture(arch);
-  model.add_hidden_size(uint32_t(c.hiddenSize));
-  model.add_intermediate_size(uint32_t(c.isMoE() ? c.moeFfnSize : c.ffnSize));
-  model.add_vocab_size(uint32_t(c.vocabSize));
-  model.add_num_heads(uint32_t(c.numHeads));
-  model.add_num_kv_heads(uint32_t(c.numKVHeads));
-  model.add_head_dim(uint32_t(c.headDim));
-  model.add_conv_kernel(uint32_t(c.convL));
-  model.add_num_experts(uint32_t(c.numExperts));
-  model.add_experts_per_token(uint32_t(c.expertsPerToken));
-  model.add_norm_eps(float(c.normEps));
-  model.add_rope_theta(float(c.ropeTheta));
+  model.add_hidden_size(uint32_t(m.getHiddenSize()));
+  model.add_intermediate_size(
+      uint32_t(m.isMoE() ? m.getExpertFfnSize() : m.getFfnSize()));
+  model.add_vocab_size(uint32_t(m.getVocabSize()));
+  model.add_num_heads(uint32_t(m.getHeads()));
+  model.add_num_kv_heads(uint32_t(m.getKvHeads()));
+  model.add_head_dim(uint32_t(m.getHeadDim()));
+  model.add_conv_kernel(uint32_t(m.getConvLength()));
+  model.add_num_experts(uint32_t(m.getExperts()));
+  model.add_experts_per_token(uint32_t(m.getExpertsPerToken()));
+  model.add_norm_eps(float(m.getNormEps().getValueAsDouble()));
+  model.add_rope_theta(float(m.getRopeTheta().getValueAsDouble()));
   model.add_layers(layerVec);
   model.add_source_format(format);
   model.add_source_name(sourceName);
   model.add_source_hash(sourceHash);
   model.add_compiler_version(version);
-  model.add_bos_token_id(int32_t(c.bosTokenId));
-  model.add_eos_token_id(int32_t(c.eosTokenId));
+  model.add_bos_token_id(int32_t(m.getBosTokenId()));
+  model.add_eos_token_id(int32_t(m.getEosTokenId()));
   auto modelOffset = model.Finish();
 
   // Target and its kernels.
@@ -275,7 +282,7 @@ std::string ArtifactPlan::buildTable() const {
   lqm::ArtifactBuilder artifact(fbb);
   artifact.add_format_version(LQM_FORMAT_VERSION);
   artifact.add_model(modelOffset);
-  artifact.add_max_context(maxContext);
+  artifact.add_max_context(uint32_t(m.getMaxContext()));
   artifact.add_targets(targets);
   artifact.add_entry_points(entryVec);
   artifact.add_weights(weightVec);

@@ -24,7 +24,6 @@ using namespace mlir::liquid;
 using ::liquid::Checkpoint;
 using ::liquid::DType;
 using ::liquid::ImportOptions;
-using ::liquid::LayerKind;
 using ::liquid::ModelConfig;
 using ::liquid::TensorRole;
 
@@ -100,37 +99,19 @@ static Type elementType(Builder &b, DType t) {
 }
 
 void ModelBuilder::describeModel(ModuleOp module) {
-  SmallVector<NamedAttribute> model;
-  auto set = [&](StringRef key, Attribute value) {
-    model.push_back(b.getNamedAttr(key, value));
-  };
-  SmallVector<Attribute> kinds;
-  for (LayerKind kind : c.layers)
-    kinds.push_back(
-        b.getStringAttr(kind == LayerKind::Conv ? "conv" : "attention"));
-  set("architecture", b.getStringAttr(c.archName()));
-  set("vocab_size", b.getI64IntegerAttr(c.vocabSize));
-  set("hidden_size", b.getI64IntegerAttr(c.hiddenSize));
-  set("layers", b.getArrayAttr(kinds));
-  set("heads", b.getI64IntegerAttr(c.numHeads));
-  set("kv_heads", b.getI64IntegerAttr(c.numKVHeads));
-  set("head_dim", b.getI64IntegerAttr(c.headDim));
-  set("ffn_size", b.getI64IntegerAttr(c.ffnSize));
-  set("conv_length", b.getI64IntegerAttr(c.convL));
-  set("norm_eps", b.getF32FloatAttr(c.normEps));
-  set("rope_theta", b.getF64FloatAttr(c.ropeTheta));
-  set("max_context", b.getI64IntegerAttr(options.maxContext));
-  set("tied_embeddings", b.getBoolAttr(c.tiedEmbeddings));
-  set("bos_token_id", b.getI64IntegerAttr(c.bosTokenId));
-  set("eos_token_id", b.getI64IntegerAttr(c.eosTokenId));
-  set("pad_token_id", b.getI64IntegerAttr(c.padTokenId));
-  if (c.isMoE()) {
-    set("experts", b.getI64IntegerAttr(c.numExperts));
-    set("experts_per_token", b.getI64IntegerAttr(c.expertsPerToken));
-    set("expert_ffn_size", b.getI64IntegerAttr(c.moeFfnSize));
-    set("dense_layers", b.getI64IntegerAttr(c.numDenseLayers));
-  }
-  module->setAttr("liquid.model", b.getDictionaryAttr(model));
+  SmallVector<LayerKind> kinds;
+  for (::liquid::LayerKind kind : c.layers)
+    kinds.push_back(kind == ::liquid::LayerKind::Conv ? LayerKind::Conv
+                                                      : LayerKind::Attention);
+  module->setAttr(
+      "liquid.model",
+      ModelAttr::get(b.getContext(), c.archName(), c.vocabSize, c.hiddenSize,
+                     kinds, c.numHeads, c.numKVHeads, c.headDim, c.ffnSize,
+                     c.convL, b.getF32FloatAttr(c.normEps),
+                     b.getF64FloatAttr(c.ropeTheta), options.maxContext,
+                     b.getBoolAttr(c.tiedEmbeddings), c.bosTokenId,
+                     c.eosTokenId, c.padTokenId, c.numExperts,
+                     c.expertsPerToken, c.moeFfnSize, c.numDenseLayers));
   module->setAttr(
       "liquid.checkpoint",
       b.getDictionaryAttr(
@@ -280,7 +261,7 @@ void ModelBuilder::buildEntry(ModuleOp module, StringRef name,
     loc = named("layers." + std::to_string(i));
     Value x =
         RMSNormOp::create(b, loc, h.getType(), h, weight(TensorRole::OperatorNorm, i), eps);
-    if (c.layers[i] == LayerKind::Attention) {
+    if (c.layers[i] == ::liquid::LayerKind::Attention) {
       x = attention(x, i, state[slot], state[slot + 1]);
       slot += 2;
     } else {
@@ -312,7 +293,7 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
   MLIRContext *ctx = module->getContext();
   for (int64_t i = 0; i < c.numLayers(); ++i) {
     auto state = [&](StateKind kind) { return StateAttr::get(ctx, kind, i); };
-    if (c.layers[i] == LayerKind::Conv) {
+    if (c.layers[i] == ::liquid::LayerKind::Conv) {
       states.push_back(
           {state(StateKind::Conv), act({c.convL - 1, c.hiddenSize})});
     } else {

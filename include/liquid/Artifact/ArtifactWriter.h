@@ -3,10 +3,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Writes one compiled model as a .lqm file (runtime/schema/artifact.fbs):
-// the model's metadata, the CPU code object and its kernels, the schedule
-// of each entry point, the memory plan, and the weights streamed from the
-// checkpoint into 64-byte-aligned segments. The same inputs give the same
-// bytes.
+// the model's metadata (from the module's #liquid.model and
+// liquid.checkpoint), the CPU code object and its kernels, the schedule of
+// each entry point, the memory plan, and the weights streamed from the
+// checkpoint into 64-byte-aligned segments. The checkpoint supplies only
+// weight bytes. The same inputs give the same bytes.
 //
 //===----------------------------------------------------------------------===//
 

@@ -13,7 +13,7 @@
 // where the state is each conv layer's window and each attention layer's
 // key and value caches (capacity `maxContext`), in layer order, each tagged
 // with a `liquid.state` name. The model's dimensions are recorded in the
-// module's `liquid.model` dictionary.
+// module's `liquid.model` attribute (#liquid.model).
 //
 //===----------------------------------------------------------------------===//
 

@@ -903,3 +903,28 @@ func.func @f(%acc: vector<16xi32>, %a: vector<32xi8>) {
 // expected-error @below {{vector_bits must be 128, 256 or 512, got 384}}
 module attributes {liquid.target = #liquid.target<triple = "", cpu = "x", features = "", vector_bits = 384, vector_registers = 32>} {
 }
+
+// -----
+
+// expected-error @below {{heads (6) must be a multiple of kv_heads (4)}}
+module attributes {liquid.model = #liquid.model<architecture = "lfm2", vocab_size = 1024, hidden_size = 256, layers = [conv, attention], heads = 6, kv_heads = 4, head_dim = 64, ffn_size = 768, conv_length = 3, norm_eps = 1.0e-5 : f32, rope_theta = 1.0e6 : f64, max_context = 4096, tied_embeddings = true, bos_token_id = 1, eos_token_id = 7, pad_token_id = 0>} {
+}
+
+// -----
+
+// expected-error @below {{only lfm2moe has experts}}
+module attributes {liquid.model = #liquid.model<architecture = "lfm2", vocab_size = 1024, hidden_size = 256, layers = [conv, attention], heads = 4, kv_heads = 2, head_dim = 64, ffn_size = 768, conv_length = 3, norm_eps = 1.0e-5 : f32, rope_theta = 1.0e6 : f64, max_context = 4096, tied_embeddings = true, bos_token_id = 1, eos_token_id = 7, pad_token_id = 0, experts = 8, experts_per_token = 2, expert_ffn_size = 128, dense_layers = 1>} {
+}
+
+// -----
+
+// expected-error @below {{experts_per_token must be in [1, experts], expert_ffn_size positive and dense_layers in [0, 2]}}
+module attributes {liquid.model = #liquid.model<architecture = "lfm2moe", vocab_size = 1024, hidden_size = 256, layers = [conv, attention], heads = 4, kv_heads = 2, head_dim = 64, ffn_size = 768, conv_length = 3, norm_eps = 1.0e-5 : f32, rope_theta = 1.0e6 : f64, max_context = 4096, tied_embeddings = true, bos_token_id = 1, eos_token_id = 7, pad_token_id = 0, experts = 8, experts_per_token = 9, expert_ffn_size = 128, dense_layers = 1>} {
+}
+
+// -----
+
+// expected-error @+2 {{unknown layer kind 'mamba' (expected conv or attention)}}
+// expected-error @+1 {{failed to parse Liquid_ModelAttr parameter 'layers'}}
+module attributes {liquid.model = #liquid.model<architecture = "lfm2", vocab_size = 1024, hidden_size = 256, layers = [conv, mamba], heads = 4, kv_heads = 2, head_dim = 64, ffn_size = 768, conv_length = 3, norm_eps = 1.0e-5 : f32, rope_theta = 1.0e6 : f64, max_context = 4096, tied_embeddings = true, bos_token_id = 1, eos_token_id = 7, pad_token_id = 0>} {
+}

@@ -169,6 +169,20 @@ module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux
 
 // -----
 
+// Tests the model description: a dense model leaves the expert fields out,
+// a mixture of experts prints them.
+// CHECK: liquid.model = #liquid.model<architecture = "lfm2", vocab_size = 1024, hidden_size = 256, layers = [conv, attention], heads = 4, kv_heads = 2, head_dim = 64, ffn_size = 768, conv_length = 3, norm_eps = 9.99999974E-6 : f32, rope_theta = 1.000000e+06 : f64, max_context = 4096, tied_embeddings = true, bos_token_id = 1, eos_token_id = 7, pad_token_id = 0>
+module attributes {liquid.model = #liquid.model<architecture = "lfm2", vocab_size = 1024, hidden_size = 256, layers = [conv, attention], heads = 4, kv_heads = 2, head_dim = 64, ffn_size = 768, conv_length = 3, norm_eps = 1.0e-5 : f32, rope_theta = 1.0e6 : f64, max_context = 4096, tied_embeddings = true, bos_token_id = 1, eos_token_id = 7, pad_token_id = 0>} {
+}
+
+// -----
+
+// CHECK: experts = 8, experts_per_token = 2, expert_ffn_size = 128, dense_layers = 1>
+module attributes {liquid.model = #liquid.model<architecture = "lfm2moe", vocab_size = 1024, hidden_size = 256, layers = [conv, attention], heads = 4, kv_heads = 2, head_dim = 64, ffn_size = 768, conv_length = 3, norm_eps = 1.0e-5 : f32, rope_theta = 1.0e6 : f64, max_context = 4096, tied_embeddings = true, bos_token_id = 1, eos_token_id = 7, pad_token_id = 0, experts = 8, experts_per_token = 2, expert_ffn_size = 128, dense_layers = 1>} {
+}
+
+// -----
+
 // Tests the SwiGLU gate on a dynamic token count.
 // CHECK-LABEL: func.func @swiglu(
 // CHECK: liquid.swiglu %{{.+}}, %{{.+}} : tensor<?x768xf32>

@@ -3,7 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Declares the dialect's enums, #liquid.target (the target description
-// that code generation reads) and #liquid.state (dialects/Liquid/LiquidAttrs.td).
+// that code generation reads), #liquid.state and #liquid.model
+// (dialects/Liquid/LiquidAttrs.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,11 @@
 #include "mlir/IR/Operation.h"
 
 #include "liquid/Dialect/Liquid/LiquidEnums.h.inc"
+
+namespace mlir::liquid {
+/// Parses `[conv, attention, ...]`, the layers of #liquid.model.
+FailureOr<SmallVector<LayerKind>> parseLayerKinds(AsmParser &parser);
+} // namespace mlir::liquid
 
 #define GET_ATTRDEF_CLASSES
 #include "liquid/Dialect/Liquid/LiquidAttrs.h.inc"
