@@ -83,4 +83,24 @@ def Liquid_RouterOpInterface : OpInterface<"RouterOpInterface"> {
   ];
 }
 
+def Liquid_PartitionOpInterface : OpInterface<"PartitionOpInterface"> {
+  let cppNamespace = "::mlir::liquid";
+  let description = [{
+    An op whose work `liquid-form-dispatches` splits into independent parts,
+    one per workgroup, which the runtime may run on any thread in any
+    order. The op decides how many parts it makes for a target, from the
+    target description (`#liquid.target`: its vector width); the pass
+    builds the kernel that computes one part. What a part is belongs to the
+    op: a run of rows of the weight (`liquid.linear`; the gate and up
+    projections of `liquid.ffn`), the query heads that share one key/value
+    head (`liquid.attention`), one expert (`liquid.moe_experts`). An op
+    without the interface runs as one part.
+  }];
+  let methods = [
+    InterfaceMethod<"The number of parts the op is split into on `target`.",
+                    "int64_t", "getWorkgroupCount",
+                    (ins "::mlir::liquid::TargetAttr":$target)>,
+  ];
+}
+
 #endif // LIQUID_INTERFACES_TD

@@ -52,7 +52,8 @@ def Liquid_MoERouterOp : Liquid_Op<"moe_router", [Pure,
 }
 
 def Liquid_MoEExpertsOp : Liquid_Op<"moe_experts", [NoMemoryEffect,
-    Liquid_F32OfInputShape<"input", "result">]> {
+    Liquid_F32OfInputShape<"input", "result">,
+    DeclareOpInterfaceMethods<Liquid_PartitionOpInterface>]> {
   let summary = "Runs the selected SwiGLU experts and combines their outputs";
   let description = [{
     For each token, evaluates the experts a router chose and sums their

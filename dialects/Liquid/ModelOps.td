@@ -8,6 +8,7 @@
 #define LIQUID_MODEL_OPS_TD
 
 include "Liquid/LiquidBase.td"
+include "Liquid/LiquidInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -135,7 +136,8 @@ def Liquid_RMSNormOp : Liquid_Op<"rms_norm", [Pure,
   let hasVerifier = 1;
 }
 
-def Liquid_LinearOp : Liquid_Op<"linear", [Pure]> {
+def Liquid_LinearOp : Liquid_Op<"linear", [Pure,
+    DeclareOpInterfaceMethods<Liquid_PartitionOpInterface>]> {
   let summary = "Linear layer without bias: x times W transposed";
   let description = [{
     `result[..., n] = sum_k input[..., k] * weight[n, k]` with the weight in
@@ -161,7 +163,8 @@ def Liquid_LinearOp : Liquid_Op<"linear", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Liquid_FFNOp : Liquid_Op<"ffn", [Pure, Liquid_F32OfInputShape<"input", "result">]> {
+def Liquid_FFNOp : Liquid_Op<"ffn", [Pure, Liquid_F32OfInputShape<"input", "result">,
+    DeclareOpInterfaceMethods<Liquid_PartitionOpInterface>]> {
   let summary = "SwiGLU feed-forward";
   let description = [{
     `result = down(silu(gate(x)) * up(x))`, each projection a

@@ -54,6 +54,7 @@ def Liquid_ShortConvOp : Liquid_Op<"short_conv", [Pure,
 
 def Liquid_AttentionOp : Liquid_Op<"attention", [NoMemoryEffect,
     DeclareOpInterfaceMethods<Liquid_RecurrentStateOpInterface>,
+    DeclareOpInterfaceMethods<Liquid_PartitionOpInterface>,
     AllTypesMatch<["query", "result"]>,
     AllTypesMatch<["key", "value"]>,
     AllTypesMatch<["key_cache", "value_cache", "new_key_cache",

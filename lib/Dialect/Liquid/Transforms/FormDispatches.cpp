@@ -41,26 +41,9 @@ using namespace mlir::liquid::kernels;
 static constexpr llvm::StringLiteral kTiedAttr = "liquid.tied";
 static constexpr llvm::StringLiteral kWorkgroupAttr = "liquid.workgroup";
 
-/// Rows of the weight `w` ([rows, columns]) one workgroup computes, a
-/// multiple of `multiple`. Weights in panels: four panels, so a workgroup
-/// streams one long contiguous run of the weight; fewer (down to one
-/// panel) when that would leave fewer than four workgroups to spread over
-/// threads. Float weights: four vector registers' worth of rows of the
-/// target (`4 * lanes`: 64 with 512-bit vectors, 32 with 256-bit). Fewer
-/// when the rows do not divide.
-static int64_t rowsPerWorkgroup(Value w, int64_t multiple = 1) {
-  auto type = cast<RankedTensorType>(w.getType());
-  int64_t rows = type.getDimSize(0);
-  auto panels = dyn_cast<PanelsType>(type.getElementType());
-  int64_t minimum = std::max<int64_t>(multiple, panels ? panels.getRows() : 1);
-  TargetAttr target = TargetAttr::lookup(w.getParentBlock()->getParentOp());
-  int64_t r = std::max(4 * (panels ? panels.getRows() : target.getLanes()),
-                       minimum);
-  while (rows % r && r > minimum)
-    r /= 2;
-  while (panels && rows / r < 4 && r > minimum)
-    r /= 2;
-  return r;
+/// How many workgroups `op` is split into for the module's target.
+static int64_t workgroupCount(PartitionOpInterface op) {
+  return op.getWorkgroupCount(TargetAttr::lookup(op));
 }
 
 /// The type a kernel argument has for a schedule value: block-quantized
@@ -89,7 +72,7 @@ public:
 private:
   LogicalResult formWhole(Operation *op, QuantizeOp fused);
   void formChain(ArrayRef<Operation *> chain);
-  void formLinear(OpBuilder &b, Location loc, Value x, Value w, Value result);
+  void formLinear(LinearOp op);
   void formFFN(FFNOp op);
   void formExperts(MoEExpertsOp op);
   void formAttention(AttentionOp op);
@@ -217,17 +200,18 @@ Operation *DispatchFormer::dispatch(OpBuilder &b, Location loc, StringRef name,
   return DispatchOp::create(b, loc, types, ref, workgroups, args, tied);
 }
 
-/// `y = x w^T` split by rows of `w`; replaces `result`.
-void DispatchFormer::formLinear(OpBuilder &b, Location loc, Value x, Value w,
-                                Value result) {
-  auto wType = cast<RankedTensorType>(w.getType());
-  auto yType = cast<RankedTensorType>(result.getType());
-  int64_t rows = wType.getDimSize(0);
-  int64_t r = rowsPerWorkgroup(w);
-  SmallVector<Value> args = {x, w, scratch(b, loc, yType)};
-  std::string key = kernelKey("linear", args, {2}, rows / r, {});
+/// `y = x w^T` split by rows of `w`.
+void DispatchFormer::formLinear(LinearOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto yType = cast<RankedTensorType>(op.getType());
+  int64_t rows = cast<RankedTensorType>(op.getWeight().getType()).getDimSize(0);
+  int64_t workgroups = workgroupCount(op), r = rows / workgroups;
+  SmallVector<Value> args = {op.getInput(), op.getWeight(),
+                             scratch(b, loc, yType)};
+  std::string key = kernelKey("linear", args, {2}, workgroups, {});
   Operation *d = dispatch(
-      b, loc, "linear", key, args, {2}, rows / r,
+      b, loc, "linear", key, args, {2}, workgroups,
       [&](OpBuilder &kb, Location l, ValueRange a, Value wg) {
         Value row = arith::MulIOp::create(
             kb, l, wg, arith::ConstantIndexOp::create(kb, l, r));
@@ -237,7 +221,8 @@ void DispatchFormer::formLinear(OpBuilder &b, Location loc, Value x, Value w,
         Value part = LinearOp::create(kb, l, partType, a[0], slice);
         return SmallVector<Value>{insertColumns(kb, l, part, a[2], row)};
       });
-  result.replaceAllUsesWith(d->getResult(0));
+  op->replaceAllUsesWith(d->getResults());
+  op.erase();
 }
 
 /// The SwiGLU block as two launches: `h = silu(x gate^T) * (x up^T)` split
@@ -252,13 +237,12 @@ void DispatchFormer::formFFN(FFNOp op) {
   auto hType = RankedTensorType::get(
       {tokens, ffn}, int8 ? Type(Q8ActType::get(b.getContext()))
                           : Type(b.getF32Type()));
-  // An int8 hidden activation is written in whole blocks of 32.
-  int64_t r = rowsPerWorkgroup(op.getGate(), int8 ? 32 : 1);
+  int64_t workgroups = workgroupCount(op), r = ffn / workgroups;
   SmallVector<Value> args = {op.getInput(), op.getGate(), op.getUp(),
                              scratch(b, loc, hType)};
-  std::string key = kernelKey("ffn_up", args, {3}, ffn / r, {});
+  std::string key = kernelKey("ffn_up", args, {3}, workgroups, {});
   Operation *up = dispatch(
-      b, loc, "ffn_up", key, args, {3}, ffn / r,
+      b, loc, "ffn_up", key, args, {3}, workgroups,
       [&](OpBuilder &kb, Location l, ValueRange a, Value wg) {
         Value row = arith::MulIOp::create(
             kb, l, wg, arith::ConstantIndexOp::create(kb, l, r));
@@ -271,8 +255,11 @@ void DispatchFormer::formFFN(FFNOp op) {
         h = projectionInput(kb, l, h, op.getDown());
         return SmallVector<Value>{insertColumns(kb, l, h, a[3], row)};
       });
-  formLinear(b, loc, up->getResult(0), op.getDown(), op.getResult());
+  auto down = LinearOp::create(b, loc, op.getType(), up->getResult(0),
+                               op.getDown());
+  op->replaceAllUsesWith(down->getResults());
   op.erase();
+  formLinear(down);
 }
 
 /// Tokens of a chunk an expert runs together as one matrix product: its
@@ -297,8 +284,7 @@ void DispatchFormer::formExperts(MoEExpertsOp op) {
   int64_t tokens = xType.getDimSize(0), hidden = xType.getDimSize(1);
   int64_t slots =
       cast<RankedTensorType>(op.getExpertIds().getType()).getDimSize(1);
-  auto gateType = cast<RankedTensorType>(op.getGate().getType());
-  int64_t experts = gateType.getDimSize(0);
+  int64_t experts = workgroupCount(op);
   int64_t group = std::min(tokens, kExpertTokens);
   auto partialType =
       RankedTensorType::get({slots, tokens, hidden}, b.getF32Type());
@@ -438,7 +424,7 @@ void DispatchFormer::formAttention(AttentionOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   auto qType = op.getQuery().getType();
-  int64_t kvHeads = op.getKey().getType().getDimSize(1);
+  int64_t kvHeads = workgroupCount(op);
   // Each workgroup's cache rows are a contiguous run of the head-major
   // caches ([kv_heads, capacity, head_dim]).
   int64_t group = qType.getDimSize(1) / kvHeads;
@@ -642,10 +628,7 @@ LogicalResult DispatchFormer::form(func::FuncOp entry) {
       continue;
     }
     if (auto linear = dyn_cast<LinearOp>(op)) {
-      OpBuilder b(linear);
-      formLinear(b, linear.getLoc(), linear.getInput(), linear.getWeight(),
-                 linear.getResult());
-      linear.erase();
+      formLinear(linear);
       continue;
     }
     if (isa<LiquidDialect>(op->getDialect()) || isa<arith::AddFOp>(op)) {
