@@ -216,16 +216,17 @@ struct RoPELowering : OpRewritePattern<RoPEOp> {
 
     // The two halves of each head: (x1 cos - x2 sin, x2 cos + x1 sin).
     auto halves = RankedTensorType::get({tokens, heads, half}, f32);
+    // Half `at` of every head: offsets, sizes and strides of the slice.
+    auto offsets = [&](int64_t at) -> SmallVector<OpFoldResult> {
+      return {rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+              rewriter.getIndexAttr(at)};
+    };
+    SmallVector<OpFoldResult> sizes = {
+        tokenCount, rewriter.getIndexAttr(heads), rewriter.getIndexAttr(half)};
+    SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
     auto slice = [&](Value source, int64_t at) -> Value {
-      return tensor::ExtractSliceOp::create(
-          rewriter, loc, halves, source,
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(at)},
-          ArrayRef<OpFoldResult>{tokenCount, rewriter.getIndexAttr(heads),
-                                 rewriter.getIndexAttr(half)},
-          ArrayRef<OpFoldResult>(SmallVector<OpFoldResult>(
-              3, rewriter.getIndexAttr(1))));
+      return tensor::ExtractSliceOp::create(rewriter, loc, halves, source,
+                                            offsets(at), sizes, strides);
     };
     Value x1 = slice(x, 0), x2 = slice(x, half);
     AffineMap all = AffineMap::getMultiDimIdentityMap(3, ctx);
@@ -250,15 +251,8 @@ struct RoPELowering : OpRewritePattern<RoPEOp> {
         });
     Value out = tensor::EmptyOp::create(rewriter, loc, type, dynamicTokens);
     auto insert = [&](Value part, Value into, int64_t at) -> Value {
-      return tensor::InsertSliceOp::create(
-          rewriter, loc, part, into,
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(at)},
-          ArrayRef<OpFoldResult>{tokenCount, rewriter.getIndexAttr(heads),
-                                 rewriter.getIndexAttr(half)},
-          ArrayRef<OpFoldResult>(SmallVector<OpFoldResult>(
-              3, rewriter.getIndexAttr(1))));
+      return tensor::InsertSliceOp::create(rewriter, loc, part, into,
+                                           offsets(at), sizes, strides);
     };
     out = insert(rotated.getResult(0), out, 0);
     out = insert(rotated.getResult(1), out, half);
