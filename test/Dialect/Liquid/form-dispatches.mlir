@@ -247,3 +247,28 @@ func.func @residual(%a: tensor<1x64xf32>, %b: tensor<1x64xf32>) -> (tensor<1x64x
   %n = liquid.rms_norm %s, %w {epsilon = 1.0e-5 : f32} : tensor<1x64xf32>, tensor<64xf32>
   return %s, %n : tensor<1x64xf32>, tensor<1x64xf32>
 }
+
+// -----
+
+// Tests that a state-carrying op whose output is quantized runs with the
+// quantization as one kernel: the new window is written into the state
+// operand, the int8 blocks into scratch, and the f32 output is not written.
+
+liquid.param @k : tensor<64x3xf32>
+
+// CHECK-LABEL: func.func @decode(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<1x192xf32>, %[[S:[^:]+]]: tensor<2x64xf32>
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<1x64x!liquid.q8_act>
+// CHECK: %{{.+}}:2 = liquid.dispatch @kernels::@short_conv_quantize_0[1] (%[[X]], %{{.+}}, %[[S]], %[[E]]) {tied_operands = array<i64: 2, 3>} : (tensor<1x192xf32>, tensor<64x3xf32>, tensor<2x64xf32>, tensor<1x64x!liquid.q8_act>) -> (tensor<2x64xf32>, tensor<1x64x!liquid.q8_act>)
+// CHECK: func.func @short_conv_quantize_0(
+// CHECK-SAME: -> (tensor<2x64xf32> {liquid.tied = 2 : i64}, tensor<1x2x40xi8> {liquid.tied = 3 : i64})
+// CHECK: %[[C:.+]], %[[NEW:.+]] = liquid.short_conv
+// CHECK: liquid.quantize %[[C]]
+func.func @decode(%x: tensor<1x192xf32>,
+                  %s: tensor<2x64xf32> {liquid.state = #liquid.state<conv, layer = 0>})
+    -> (tensor<1x64x!liquid.q8_act>, tensor<2x64xf32> {liquid.state = #liquid.state<conv, layer = 0>}) {
+  %k = liquid.weight @k : tensor<64x3xf32>
+  %c, %s1 = liquid.short_conv %x, %k, %s : tensor<1x192xf32>, tensor<64x3xf32>, tensor<2x64xf32> -> tensor<1x64xf32>
+  %q = liquid.quantize %c : tensor<1x64xf32> -> tensor<1x64x!liquid.q8_act>
+  return %q, %s1 : tensor<1x64x!liquid.q8_act>, tensor<2x64xf32>
+}

@@ -70,8 +70,7 @@ public:
   LogicalResult form(func::FuncOp entry);
 
 private:
-  LogicalResult formWhole(Operation *op, QuantizeOp fused);
-  void formChain(ArrayRef<Operation *> chain);
+  LogicalResult formChain(ArrayRef<Operation *> chain);
   void formLinear(LinearOp op);
   void formFFN(FFNOp op);
   void formExperts(MoEExpertsOp op);
@@ -466,71 +465,40 @@ static QuantizeOp fusibleQuantize(Operation *op) {
   return {};
 }
 
-/// The whole op in one workgroup: its state results update their state
-/// operands in place, every other result gets scratch. When `fused` is
-/// set, it quantizes one of the op's results in the same kernel, and the
-/// kernel writes the quantized blocks instead of that result.
-LogicalResult DispatchFormer::formWhole(Operation *op, QuantizeOp fused) {
-  OpBuilder b(op);
-  Location loc = op->getLoc();
-  SmallVector<Value> args(op->getOperands());
-  SmallVector<int64_t> tied;
-  auto recurrent = dyn_cast<RecurrentStateOpInterface>(op);
-  for (OpResult result : op->getResults()) {
-    int64_t dest = -1;
-    if (recurrent)
-      for (auto [in, out] : llvm::zip(recurrent.getStateInputs(),
-                                      recurrent.getStateResults()))
-        if (out == result)
-          dest = llvm::find(op->getOperands(), in) - op->operand_begin();
-    if (dest < 0) {
-      if (!isa<RankedTensorType>(result.getType()))
-        return op->emitOpError("has a result that is not a tensor");
-      Type type = fused && fused.getInput() == result ? fused.getType()
-                                                      : result.getType();
-      args.push_back(scratch(b, loc, type));
-      dest = args.size() - 1;
-    }
-    tied.push_back(dest);
-  }
-  std::string name = op->getName().stripDialect().str();
-  if (isa<arith::AddFOp>(op))
-    name = "add";
-  if (fused)
-    name += "_quantize";
-  std::string key =
-      kernelKey(name, args, tied, 1,
-                DictionaryAttr::get(op->getContext(), op->getAttrs()));
-  unsigned numOperands = op->getNumOperands();
-  Operation *d = dispatch(
-      b, loc, name, key, args, tied, 1,
-      [&](OpBuilder &kb, Location l, ValueRange a, Value) {
-        IRMapping map;
-        map.map(op->getOperands(), a.take_front(numOperands));
-        Operation *clone = kb.clone(*op, map);
-        clone->setLoc(l);
-        SmallVector<Value> outs(clone->getResults());
-        if (fused) {
-          unsigned i = cast<OpResult>(fused.getInput()).getResultNumber();
-          outs[i] = QuantizeOp::create(kb, l, fused.getType(), outs[i]);
-        }
-        return outs;
-      });
-  if (fused) {
-    unsigned i = cast<OpResult>(fused.getInput()).getResultNumber();
-    fused.replaceAllUsesWith(d->getResult(i));
-    fused.erase();
-  }
-  op->replaceAllUsesWith(d->getResults());
-  op->erase();
-  return success();
+/// The ops `op` runs with in one kernel, itself first: the norm of a
+/// residual add's sum when that norm comes next, then the quantization of
+/// the last op's result when that is the result's only use. The kernel
+/// takes the place of the last op, so the chain is cut back until nothing
+/// outside it reads one of its results before that point (a reshape of
+/// the sum, say).
+static SmallVector<Operation *> chainFrom(Operation *op, Operation *next) {
+  SmallVector<Operation *> chain = {op};
+  if (auto norm = dyn_cast_or_null<RMSNormOp>(next))
+    if (isa<arith::AddFOp>(op) && norm.getInput() == op->getResult(0))
+      chain.push_back(norm);
+  if (!isa<QuantizeOp>(chain.back()))
+    if (QuantizeOp q = fusibleQuantize(chain.back()))
+      chain.push_back(q);
+  auto readEarly = [&] {
+    for (Operation *member : chain)
+      for (Operation *user : member->getUsers())
+        if (!llvm::is_contained(chain, user) &&
+            user->isBeforeInBlock(chain.back()))
+          return true;
+    return false;
+  };
+  while (chain.size() > 1 && readEarly())
+    chain.pop_back();
+  return chain;
 }
 
 /// Ops that run one after the other as one workgroup, each reading the
-/// one before (a residual add, the norm of its sum, that norm's
-/// quantization): one kernel whose arguments are the values the chain
-/// reads from outside and scratch for each result read outside the chain.
-void DispatchFormer::formChain(ArrayRef<Operation *> chain) {
+/// one before (an op and the quantization of its result; a residual add,
+/// the norm of its sum, that norm's quantization): one kernel whose
+/// arguments are the values the chain reads from outside, and for each
+/// result read outside the chain, the state operand it updates in place
+/// (RecurrentStateOpInterface) or scratch.
+LogicalResult DispatchFormer::formChain(ArrayRef<Operation *> chain) {
   Operation *first = chain.front();
   OpBuilder b(chain.back());
   Location loc = first->getLoc();
@@ -542,14 +510,27 @@ void DispatchFormer::formChain(ArrayRef<Operation *> chain) {
         args.push_back(v);
   unsigned numInputs = args.size();
   SmallVector<int64_t> tied;
-  for (Operation *op : chain)
-    for (Value result : op->getResults())
-      if (llvm::any_of(result.getUsers(),
-                       [&](Operation *user) { return !inChain(user); })) {
-        outs.push_back(result);
-        tied.push_back(args.size());
+  for (Operation *op : chain) {
+    auto recurrent = dyn_cast<RecurrentStateOpInterface>(op);
+    for (Value result : op->getResults()) {
+      if (llvm::all_of(result.getUsers(), inChain))
+        continue;
+      if (!isa<RankedTensorType>(result.getType()))
+        return op->emitOpError("has a result that is not a tensor");
+      outs.push_back(result);
+      int64_t dest = -1;
+      if (recurrent)
+        for (auto [in, out] : llvm::zip(recurrent.getStateInputs(),
+                                        recurrent.getStateResults()))
+          if (out == result)
+            dest = llvm::find(args, in) - args.begin();
+      if (dest < 0) {
+        dest = args.size();
         args.push_back(scratch(b, loc, result.getType()));
       }
+      tied.push_back(dest);
+    }
+  }
   std::string name;
   SmallVector<Attribute> attrs;
   for (Operation *op : chain) {
@@ -579,6 +560,7 @@ void DispatchFormer::formChain(ArrayRef<Operation *> chain) {
     });
   for (Operation *op : llvm::reverse(chain))
     op->erase();
+  return success();
 }
 
 LogicalResult DispatchFormer::form(func::FuncOp entry) {
@@ -594,27 +576,6 @@ LogicalResult DispatchFormer::form(func::FuncOp entry) {
   for (auto [i, op] : llvm::enumerate(ops)) {
     if (absorbed.contains(op))
       continue;
-    // A residual add and the norm of its sum (quantized when that is its
-    // only use) as one kernel.
-    if (isa<arith::AddFOp>(op) && i + 1 < ops.size())
-      if (auto norm = dyn_cast<RMSNormOp>(ops[i + 1]))
-        if (norm.getInput() == op->getResult(0)) {
-          SmallVector<Operation *> chain = {op, norm};
-          if (QuantizeOp q = fusibleQuantize(norm))
-            chain.push_back(q);
-          // The kernel replaces the chain where its last op is: the sum
-          // must not be read before that (by a reshape, say).
-          bool readEarly = llvm::any_of(op->getUsers(), [&](Operation *user) {
-            return !llvm::is_contained(chain, user) &&
-                   user->isBeforeInBlock(chain.back());
-          });
-          if (!readEarly) {
-            for (Operation *absorbedOp : ArrayRef(chain).drop_front())
-              absorbed.insert(absorbedOp);
-            formChain(chain);
-            continue;
-          }
-        }
     if (auto ffn = dyn_cast<FFNOp>(op)) {
       formFFN(ffn);
       continue;
@@ -632,11 +593,10 @@ LogicalResult DispatchFormer::form(func::FuncOp entry) {
       continue;
     }
     if (isa<LiquidDialect>(op->getDialect()) || isa<arith::AddFOp>(op)) {
-      QuantizeOp fused =
-          isa<QuantizeOp>(op) ? QuantizeOp() : fusibleQuantize(op);
-      if (fused)
-        absorbed.insert(fused);
-      if (failed(formWhole(op, fused)))
+      SmallVector<Operation *> chain =
+          chainFrom(op, i + 1 < ops.size() ? ops[i + 1] : nullptr);
+      absorbed.insert(chain.begin() + 1, chain.end());
+      if (failed(formChain(chain)))
         return failure();
       continue;
     }
