@@ -63,18 +63,23 @@ def Liquid_Dot4Op : Liquid_Op<"dot4", [Pure,
     For every lane `i` of the `i32` accumulator:
     `result[i] = acc[i] + sum_{j < 4} zext(lhs[4i + j]) * sext(rhs[4i + j])`:
     `lhs` is read as unsigned bytes, `rhs` as signed bytes, and the sum is
-    exact (no saturation). This is the inner step of the int8 matrix
+    exact (no saturation). `lhs_bits` (default 8) promises that every `lhs`
+    byte is below `2^lhs_bits` (4 for Q4_0 nibbles), which lets a target
+    use a narrower product. This is the inner step of the int8 matrix
     kernels; each target lowers it to its own instruction where it has one
-    (AVX-512 VNNI and AVX-VNNI `vpdpbusd`) and to plain vector arithmetic
-    where it has none.
+    (AVX-512 VNNI and AVX-VNNI `vpdpbusd`; `vpmaddubsw` + `vpmaddwd` with
+    AVX2, AVX-512BW or SSSE3, exact for any bytes) and to plain vector
+    arithmetic where it has none.
 
     ```mlir
     %acc1 = liquid.dot4 %acc, %w, %x : vector<64xi8> into vector<16xi32>
+    %acc2 = liquid.dot4 %acc1, %nibbles, %x {lhs_bits = 4 : i64} : vector<64xi8> into vector<16xi32>
     ```
   }];
   let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
                        VectorOfRankAndType<[1], [I8]>:$lhs,
-                       VectorOfRankAndType<[1], [I8]>:$rhs);
+                       VectorOfRankAndType<[1], [I8]>:$rhs,
+                       DefaultValuedAttr<I64Attr, "8">:$lhs_bits);
   let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
   let assemblyFormat = [{
     $acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `into` type($acc)

@@ -62,3 +62,35 @@ func.func @portable(%a: vector<4xi32>, %w: vector<16xi8>, %x: vector<16xi8>) -> 
   %r = liquid.dot4 %a, %w, %x : vector<16xi8> into vector<4xi32>
   return %r : vector<4xi32>
 }
+
+// -----
+
+// Tests AVX2 without VNNI: a byte product through vpmaddubsw (unsigned x
+// signed bytes into i16 pairs) and vpmaddwd (i16 pairs into i32). Bytes
+// below 2^4 (lhs_bits = 4, Q4_0 nibbles) go in as they are; full bytes are
+// split into nibbles, the high one weighed 16, so no i16 pair saturates.
+
+module attributes {liquid.target = #liquid.target<triple = "x86_64-unknown-linux-gnu", cpu = "x86-64-v3", features = "avx2,fma", vector_bits = 256, vector_registers = 16>} {
+  // CHECK-LABEL: func.func @avx2(
+  // CHECK-SAME: %[[A:[^:]+]]: vector<8xi32>, %[[W:[^:]+]]: vector<32xi8>, %[[X:[^:]+]]: vector<32xi8>
+  // CHECK-DAG: %[[ONE:.+]] = arith.constant dense<1> : vector<16xi16>
+  // CHECK-DAG: %[[SIXTEEN:.+]] = arith.constant dense<16> : vector<16xi16>
+  // CHECK: %[[P:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[W]], %[[X]]) : (vector<32xi8>, vector<32xi8>) -> vector<16xi16>
+  // CHECK: %[[S:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[P]], %[[ONE]]) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
+  // CHECK: %[[R4:.+]] = arith.addi %[[A]], %[[S]]
+  // CHECK: %[[LO:.+]] = arith.andi %[[W]]
+  // CHECK: %[[HI:.+]] = arith.shrui %[[W]]
+  // CHECK: %[[PL:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[LO]], %[[X]])
+  // CHECK: %[[SL:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[PL]], %[[ONE]])
+  // CHECK: %[[R8A:.+]] = arith.addi %[[A]], %[[SL]]
+  // CHECK: %[[PH:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[HI]], %[[X]])
+  // CHECK: %[[SH:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[PH]], %[[SIXTEEN]])
+  // CHECK: %[[R8:.+]] = arith.addi %[[R8A]], %[[SH]]
+  // CHECK: return %[[R4]], %[[R8]]
+  func.func @avx2(%a: vector<8xi32>, %w: vector<32xi8>, %x: vector<32xi8>)
+      -> (vector<8xi32>, vector<8xi32>) {
+    %r4 = liquid.dot4 %a, %w, %x {lhs_bits = 4 : i64} : vector<32xi8> into vector<8xi32>
+    %r8 = liquid.dot4 %a, %w, %x : vector<32xi8> into vector<8xi32>
+    return %r4, %r8 : vector<8xi32>, vector<8xi32>
+  }
+}

@@ -178,7 +178,8 @@ struct BlockStep {
         for (int64_t m = 0; m < M; ++m) {
           Value &chain = chains[(m * P + p) * S + g % S];
           chain = Dot4Op::create(b, loc, chain.getType(), chain, groups[g],
-                                 broadcasts[m * kGroups + g]);
+                                 broadcasts[m * kGroups + g],
+                                 layout.isNibbles() ? 4 : 8);
         }
       weightScales.push_back(scales(p));
     }

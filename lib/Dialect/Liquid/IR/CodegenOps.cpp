@@ -45,5 +45,8 @@ LogicalResult Dot4Op::verify() {
   if (bytes != 4 * lanes)
     return emitOpError() << "needs 4 bytes per accumulator lane: " << bytes
                          << " bytes for " << lanes << " lanes";
+  if (getLhsBits() < 1 || getLhsBits() > 8)
+    return emitOpError() << "lhs_bits must be in [1, 8], got "
+                         << getLhsBits();
   return success();
 }
