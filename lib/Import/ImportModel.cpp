@@ -19,6 +19,9 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 
+#include <algorithm>
+#include <functional>
+
 using namespace mlir;
 using namespace mlir::liquid;
 using ::liquid::Checkpoint;
@@ -309,11 +312,15 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
   if (options.prefillChunk > 1)
     buildEntry(*module, "prefill_last", options.prefillChunk,
                /*lastLogits=*/true);
-  if (options.smallChunk > 1 && options.smallChunk < options.prefillChunk) {
-    std::string small = "prefill_" + std::to_string(options.smallChunk);
-    buildEntry(*module, small, options.smallChunk);
-    buildEntry(*module, small + "_last", options.smallChunk,
-               /*lastLogits=*/true);
+  std::vector<int64_t> small = options.smallChunks;
+  llvm::sort(small, std::greater<int64_t>());
+  small.erase(std::unique(small.begin(), small.end()), small.end());
+  for (int64_t n : small) {
+    if (n <= 1 || n >= options.prefillChunk)
+      continue;
+    std::string name = "prefill_" + std::to_string(n);
+    buildEntry(*module, name, n);
+    buildEntry(*module, name + "_last", n, /*lastLogits=*/true);
   }
   buildEntry(*module, "decode", 1);
   return module;
@@ -331,10 +338,11 @@ importModel(MLIRContext &context, const Checkpoint &checkpoint,
         "--prefill-chunk: must be in [1, max context " +
         std::to_string(options.maxContext) + "], got " +
         std::to_string(options.prefillChunk));
-  if (options.smallChunk < 0)
-    return llvm::createStringError(
-        "--prefill-small-chunk: must not be negative, got " +
-        std::to_string(options.smallChunk));
+  for (int64_t n : options.smallChunks)
+    if (n < 0)
+      return llvm::createStringError(
+          "--prefill-small-chunk: must not be negative, got " +
+          std::to_string(n));
   context.loadDialect<LiquidDialect, arith::ArithDialect, func::FuncDialect,
                       tensor::TensorDialect>();
   OwningOpRef<ModuleOp> module =

@@ -75,11 +75,11 @@ cl::opt<int64_t> prefillChunk(
     cl::desc("Tokens per compiled prefill call (default 128, at most "
              "--max-context)"),
     cl::init(128), cl::cat(category));
-cl::opt<int64_t> smallChunk(
+cl::list<int64_t> smallChunks(
     "prefill-small-chunk",
-    cl::desc("Tokens of the second, smaller prefill chunk for prompt tails "
-             "(default 16; 0 or >= --prefill-chunk: none)"),
-    cl::init(16), cl::cat(category));
+    cl::desc("Tokens of the smaller prefill chunks for prompt tails, "
+             "comma-separated (default 16,4; 0 or >= --prefill-chunk: none)"),
+    cl::CommaSeparated, cl::cat(category));
 } // namespace
 
 static int fail(llvm::Error error) {
@@ -174,7 +174,8 @@ int main(int argc, char **argv) {
   options.prefillChunk = prefillChunk.getNumOccurrences()
                              ? prefillChunk
                              : std::min<int64_t>(prefillChunk, maxContext);
-  options.smallChunk = smallChunk;
+  if (smallChunks.getNumOccurrences())
+    options.smallChunks.assign(smallChunks.begin(), smallChunks.end());
   auto module = liquid::importModel(context, **checkpoint, options);
   if (!module)
     return fail(module.takeError());

@@ -22,6 +22,8 @@
 
 #include "liquid/Import/Checkpoint.h"
 
+#include <vector>
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -32,11 +34,11 @@ struct ImportOptions {
   int64_t maxContext = 4096;
   /// Tokens C of one @prefill call: a compile-time chunk. Longer prompts run
   /// as several chunks; the runtime evaluates a shorter tail with the small
-  /// chunk, then @decode.
+  /// chunks, largest first, then @decode.
   int64_t prefillChunk = 128;
-  /// Tokens of the small chunk for prompt tails (@prefill_<n>); only when
-  /// 1 < n < prefillChunk.
-  int64_t smallChunk = 16;
+  /// Tokens of the small chunks for prompt tails (@prefill_<n>); a size is
+  /// used only when 1 < n < prefillChunk, duplicates once.
+  std::vector<int64_t> smallChunks = {16, 4};
 };
 
 /// Builds the module; fails (with a message naming the problem) only on
