@@ -108,7 +108,8 @@ private:
   const ArtifactParts &parts;
   SchedulePlan schedule;
   std::vector<uint64_t> weightOffsets, weightSizes;
-  mlir::liquid::ModelAttr model;
+  /// What the IR says the module computes (#liquid.model).
+  mlir::liquid::ModelAttr m;
   llvm::StringRef sourceFormat, sourcePath;
   uint64_t codeSize = 0;
   uint64_t sourceHash = 0;
@@ -123,8 +124,8 @@ static uint64_t tensorBytes(const TensorInfo &t) {
 }
 
 llvm::Error ArtifactPlan::collect() {
-  model = parts.module->getAttrOfType<mlir::liquid::ModelAttr>("liquid.model");
-  if (!model)
+  m = mlir::liquid::ModelAttr::lookup(parts.module);
+  if (!m)
     return error("the module has no liquid.model description");
   auto source =
       parts.module->getAttrOfType<mlir::DictionaryAttr>("liquid.checkpoint");
@@ -186,7 +187,6 @@ static lqm::BindingKind bindingKind(BindingKind kind) {
 std::string ArtifactPlan::buildTable() const {
   flatbuffers::FlatBufferBuilder fbb(1 << 16);
   // Model: what the IR says it computes.
-  mlir::liquid::ModelAttr m = model;
   std::vector<flatbuffers::Offset<lqm::Layer>> layers;
   for (auto [i, kind] : llvm::enumerate(m.getLayers()))
     layers.push_back(lqm::CreateLayer(
@@ -204,28 +204,28 @@ std::string ArtifactPlan::buildTable() const {
                                          : path.rsplit('/').second.str());
   auto version = fbb.CreateString((kCompilerVersion + " (LLVM " +
                                    LLVM_VERSION_STRING + ")").str());
-  lqm::ModelBuilder model(fbb);
-  model.add_architecture(arch);
-  model.add_hidden_size(uint32_t(m.getHiddenSize()));
-  model.add_intermediate_size(
+  lqm::ModelBuilder table(fbb);
+  table.add_architecture(arch);
+  table.add_hidden_size(uint32_t(m.getHiddenSize()));
+  table.add_intermediate_size(
       uint32_t(m.isMoE() ? m.getExpertFfnSize() : m.getFfnSize()));
-  model.add_vocab_size(uint32_t(m.getVocabSize()));
-  model.add_num_heads(uint32_t(m.getHeads()));
-  model.add_num_kv_heads(uint32_t(m.getKvHeads()));
-  model.add_head_dim(uint32_t(m.getHeadDim()));
-  model.add_conv_kernel(uint32_t(m.getConvLength()));
-  model.add_num_experts(uint32_t(m.getExperts()));
-  model.add_experts_per_token(uint32_t(m.getExpertsPerToken()));
-  model.add_norm_eps(float(m.getNormEps().getValueAsDouble()));
-  model.add_rope_theta(float(m.getRopeTheta().getValueAsDouble()));
-  model.add_layers(layerVec);
-  model.add_source_format(format);
-  model.add_source_name(sourceName);
-  model.add_source_hash(sourceHash);
-  model.add_compiler_version(version);
-  model.add_bos_token_id(int32_t(m.getBosTokenId()));
-  model.add_eos_token_id(int32_t(m.getEosTokenId()));
-  auto modelOffset = model.Finish();
+  table.add_vocab_size(uint32_t(m.getVocabSize()));
+  table.add_num_heads(uint32_t(m.getHeads()));
+  table.add_num_kv_heads(uint32_t(m.getKvHeads()));
+  table.add_head_dim(uint32_t(m.getHeadDim()));
+  table.add_conv_kernel(uint32_t(m.getConvLength()));
+  table.add_num_experts(uint32_t(m.getExperts()));
+  table.add_experts_per_token(uint32_t(m.getExpertsPerToken()));
+  table.add_norm_eps(float(m.getNormEps().getValueAsDouble()));
+  table.add_rope_theta(float(m.getRopeTheta().getValueAsDouble()));
+  table.add_layers(layerVec);
+  table.add_source_format(format);
+  table.add_source_name(sourceName);
+  table.add_source_hash(sourceHash);
+  table.add_compiler_version(version);
+  table.add_bos_token_id(int32_t(m.getBosTokenId()));
+  table.add_eos_token_id(int32_t(m.getEosTokenId()));
+  auto modelOffset = table.Finish();
 
   // Target and its kernels.
   std::vector<flatbuffers::Offset<lqm::Kernel>> kernels;

@@ -179,7 +179,7 @@ struct BlockStep {
           Value &chain = chains[(m * P + p) * S + g % S];
           chain = Dot4Op::create(b, loc, chain.getType(), chain, groups[g],
                                  broadcasts[m * kGroups + g],
-                                 layout.isNibbles() ? 4 : 8);
+                                 layout.valueBits());
         }
       weightScales.push_back(scales(p));
     }

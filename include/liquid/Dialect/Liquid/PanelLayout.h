@@ -29,6 +29,8 @@ public:
   /// nibbles), 8 for q8_0.
   int64_t groups() const { return valueBytes / 4; }
   bool isNibbles() const { return nibbles; }
+  /// Bits a stored value occupies: 4 (q4_0 nibbles) or 8 (q8_0 bytes).
+  int64_t valueBits() const { return nibbles ? 4 : 8; }
   /// What every stored value carries on top of the signed value: 8 (q4_0
   /// nibbles) or 128 (q8_0 bytes stored unsigned).
   int64_t zeroPoint() const { return nibbles ? 8 : 128; }
