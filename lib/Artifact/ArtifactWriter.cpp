@@ -13,6 +13,7 @@
 #include "liquid/Artifact/ArtifactWriter.h"
 
 #include "SchedulePlan.h"
+#include "TokenizerWriter.h"
 
 #include "liquid/Dialect/Liquid/LiquidOps.h"
 #include "liquid/Dialect/Liquid/PanelLayout.h"
@@ -184,6 +185,23 @@ static lqm::BindingKind bindingKind(BindingKind kind) {
   return lqm::BindingKind_Scratch;
 }
 
+/// The checkpoint's recommended settings over the schema's defaults.
+static flatbuffers::Offset<lqm::SamplerDefaults>
+samplerDefaults(flatbuffers::FlatBufferBuilder &fbb, const SamplerSettings &s) {
+  lqm::SamplerDefaultsBuilder b(fbb);
+  if (s.temperature)
+    b.add_temperature(float(*s.temperature));
+  if (s.topK)
+    b.add_top_k(uint32_t(std::min<int64_t>(*s.topK, UINT32_MAX)));
+  if (s.topP)
+    b.add_top_p(float(*s.topP));
+  if (s.minP)
+    b.add_min_p(float(*s.minP));
+  if (s.repetitionPenalty)
+    b.add_repeat_penalty(float(*s.repetitionPenalty));
+  return b.Finish();
+}
+
 std::string ArtifactPlan::buildTable() const {
   flatbuffers::FlatBufferBuilder fbb(1 << 16);
   // Model: what the IR says it computes.
@@ -277,7 +295,11 @@ std::string ArtifactPlan::buildTable() const {
         fbb, fbb.CreateString(s.name), stateKind(s.kind), s.layer,
         lqm::ElementType_F32, fbb.CreateVector(s.shape), s.size));
   auto stateVec = fbb.CreateVector(stateTable);
-  auto sampler = lqm::CreateSamplerDefaults(fbb);
+  const std::optional<Tokenizer> &tok = parts.checkpoint->tokenizer;
+  auto sampler = samplerDefaults(fbb, tok ? tok->sampler : SamplerSettings());
+  auto tokenizer = tok ? writeTokenizer(fbb, *tok) : 0;
+  auto chatTemplate =
+      tok && !tok->chatTemplate.empty() ? fbb.CreateString(tok->chatTemplate) : 0;
 
   lqm::ArtifactBuilder artifact(fbb);
   artifact.add_format_version(LQM_FORMAT_VERSION);
@@ -289,6 +311,8 @@ std::string ArtifactPlan::buildTable() const {
   artifact.add_state(stateVec);
   artifact.add_scratch_size(schedule.scratchSize);
   artifact.add_sampler(sampler);
+  artifact.add_tokenizer(tokenizer);
+  artifact.add_chat_template(chatTemplate);
   lqm::FinishSizePrefixedArtifactBuffer(fbb, artifact.Finish());
   return std::string(reinterpret_cast<const char *>(fbb.GetBufferPointer()),
                      fbb.GetSize());

@@ -339,5 +339,11 @@ liquid::readGGUFCheckpoint(StringRef path) {
   ckpt->files.push_back((*file)->takeBuffer());
   if (Error err = detail::validateTensorTable(*ckpt, path))
     return std::move(err);
+  // The metadata's strings stay valid: the checkpoint now owns the mapping.
+  Expected<std::optional<Tokenizer>> tokenizer =
+      readGGUFTokenizer(**file, ckpt->config.vocabSize);
+  if (!tokenizer)
+    return tokenizer.takeError();
+  ckpt->tokenizer = std::move(*tokenizer);
   return std::move(ckpt);
 }

@@ -208,5 +208,10 @@ Expected<std::unique_ptr<Checkpoint>> liquid::readHFCheckpoint(StringRef dir) {
     return std::move(err);
   if (Error err = detail::validateTensorTable(*ckpt, mainFile))
     return std::move(err);
+  Expected<std::optional<Tokenizer>> tokenizer =
+      readHFTokenizer(dir, ckpt->config.vocabSize);
+  if (!tokenizer)
+    return tokenizer.takeError();
+  ckpt->tokenizer = std::move(*tokenizer);
   return std::move(ckpt);
 }

@@ -95,8 +95,10 @@ static void addModelMetadata(GGUFWriter &w, const SynthOptions &o) {
   w.addUInt32("general.quantization_version", 2);
 }
 
-static void addTokenizerMetadata(GGUFWriter &w, const ModelConfig &c) {
-  SynthTokenizer tok = buildTokenizer(c.vocabSize);
+static void addTokenizerMetadata(GGUFWriter &w, const ModelConfig &c,
+                                 const SynthTokenizer *vocabulary) {
+  SynthTokenizer tok =
+      vocabulary ? *vocabulary : buildTokenizer(c.vocabSize);
   w.addString("tokenizer.ggml.model", "gpt2");
   w.addString("tokenizer.ggml.pre", "lfm2");
   w.addStringArray("tokenizer.ggml.tokens", tok.tokens);
@@ -114,7 +116,7 @@ llvm::Error liquid::synth::writeGGUFCheckpoint(const SynthOptions &o) {
   const ModelConfig &c = o.preset->config;
   GGUFWriter w;
   addModelMetadata(w, o);
-  addTokenizerMetadata(w, c);
+  addTokenizerMetadata(w, c, o.vocabulary);
 
   struct Item {
     TensorSpec spec;

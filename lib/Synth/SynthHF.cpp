@@ -123,6 +123,9 @@ llvm::Error liquid::synth::writeHFCheckpoint(const SynthOptions &o) {
     return fileError(o.output, "cannot write " + dtypeName(o.dtype).str(),
                      "HF checkpoints hold f32, f16 or bf16 only; " +
                          dtypeName(o.dtype).str() + " needs --format gguf");
+  if (o.vocabulary)
+    return llvm::createStringError(o.output +
+                                   ": another vocabulary needs --format gguf");
   const ModelConfig &c = o.preset->config;
   std::vector<Part> parts = planParts(c, o.dtype);
   auto shards = planShards(parts, o.maxShardBytes);

@@ -17,6 +17,7 @@
 #include "Artifact.h"
 
 #include "Status.h"
+#include "Tokenizer.h"
 #include "liquid/format.h"
 
 #include <cerrno>
@@ -227,6 +228,9 @@ lq_status Checker::run() {
     return invalid("model", "vocab_size is 0");
   if (artifact.max_context() < 1)
     return invalid("memory plan", "max_context is 0");
+  if (const lqm::Tokenizer *tokenizer = artifact.tokenizer())
+    LQ_RETURN_IF_ERROR(
+        Tokenizer::verify(*tokenizer, model.vocab_size(), name));
 
   if (const auto *weights = artifact.weights())
     for (const lqm::Weight *weight : *weights)

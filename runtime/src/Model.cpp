@@ -39,6 +39,7 @@ lq_status openModel(const char *path, lq_model &model) {
   }
 
   const lqm::Artifact &artifact = *model.view.artifact;
+  model.tokenizer = Tokenizer(artifact.tokenizer());
   const lqm::Model &meta = *artifact.model();
   lq_model_info &info = model.info;
   info.architecture = meta.architecture() ? meta.architecture()->c_str() : "";

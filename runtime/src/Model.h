@@ -15,6 +15,7 @@
 #include "Artifact.h"
 #include "CodeLoader.h"
 #include "ThreadPool.h"
+#include "Tokenizer.h"
 
 #include <string>
 #include <vector>
@@ -27,6 +28,8 @@ struct lq_model {
   liquid::runtime::CodeObject code;
   /// The target's kernels, in Target.kernels order.
   std::vector<liquid::runtime::KernelFn> kernels;
+  /// Empty (present() false) when the artifact has no tokenizer.
+  liquid::runtime::Tokenizer tokenizer;
   lq_model_info info = {};
 };
 

@@ -45,6 +45,8 @@ extern "C" const char *lq_status_string(lq_status status) {
     return "context full";
   case LQ_ERROR_OUT_OF_MEMORY:
     return "out of memory";
+  case LQ_ERROR_UNSUPPORTED:
+    return "not in this artifact";
   }
   return "unknown status";
 }

@@ -10,6 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "liquid/Import/GGUFReader.h"
+#include "liquid/Import/Tokenizer.h"
 #include "liquid/Synth/Presets.h"
 #include "liquid/Synth/Quantize.h"
 #include "liquid/Synth/Synth.h"
@@ -60,6 +62,13 @@ static cl::opt<uint64_t> maxShardSize(
 static cl::opt<bool> quiet("quiet",
                            cl::desc("No progress lines for large outputs"),
                            cl::cat(category));
+
+static cl::opt<std::string> vocabFrom(
+    "vocab-from",
+    cl::desc("Take the vocabulary (tokens, types, merges, special ids) from "
+             "this GGUF file, e.g. llama.cpp's models/ggml-vocab-*.gguf "
+             "(GGUF output only)"),
+    cl::value_desc("file.gguf"), cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "liquid-synth") << message << "\n";
@@ -141,6 +150,33 @@ int main(int argc, char **argv) {
     options.output.pop_back();
   options.maxShardBytes = maxShardSize;
   options.progress = !quiet;
+
+  // Another vocabulary: the preset's sizes with its token count and ids.
+  Preset withVocabulary;
+  SynthTokenizer vocabulary;
+  if (!vocabFrom.empty()) {
+    auto file = GGUFFile::open(vocabFrom);
+    if (!file)
+      return fail(llvm::toString(file.takeError()));
+    auto tok = readGGUFTokenizer(**file, INT64_MAX);
+    if (!tok)
+      return fail(llvm::toString(tok.takeError()));
+    if (!*tok)
+      return fail(vocabFrom + ": no tokenizer.ggml.tokens: not a vocabulary");
+    vocabulary.tokens = (*tok)->tokens;
+    for (gguf::TokenType t : (*tok)->kinds)
+      vocabulary.tokenTypes.push_back(static_cast<int32_t>(t));
+    for (const auto &[left, right] : (*tok)->merges)
+      vocabulary.merges.push_back(left + " " + right);
+    withVocabulary = *preset;
+    ModelConfig &c = withVocabulary.config;
+    c.vocabSize = static_cast<int64_t>(vocabulary.tokens.size());
+    c.bosTokenId = std::max<int64_t>((*tok)->bosId, 0);
+    c.eosTokenId = std::max<int64_t>((*tok)->eosId, 0);
+    c.padTokenId = std::max<int64_t>((*tok)->padId, 0);
+    options.preset = &withVocabulary;
+    options.vocabulary = &vocabulary;
+  }
 
   if (llvm::Error err = writeCheckpoint(options))
     return fail(llvm::toString(std::move(err)));

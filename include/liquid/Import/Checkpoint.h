@@ -3,8 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // A Checkpoint is what the HF and GGUF readers hand to the IR builder: the
-// model config, the tensor table and the memory-mapped files the tensors live
-// in. Tensors are described, never copied. Shapes are logical and
+// model config, the tensor table, the memory-mapped files the tensors live
+// in, and the tokenizer. Tensors are described, never copied. Shapes are logical and
 // outermost-first (PyTorch order); a GGUF tensor's `ne` is reversed on load,
 // so `[out, in]` for a linear layer in both formats. Quantized tensors keep
 // their logical element count: a Q8_0 `[V, H]` tensor holds V*H/32 blocks.
@@ -18,6 +18,7 @@
 #define LIQUID_IMPORT_CHECKPOINT_H
 
 #include "liquid/Import/ModelConfig.h"
+#include "liquid/Import/Tokenizer.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -75,6 +76,8 @@ public:
   /// Names in modelTensors() order: embedding, layer by layer, final norm,
   /// output head (deterministic iteration).
   std::vector<std::string> tensorOrder;
+  /// The tokenizer and chat settings, when the checkpoint has them.
+  std::optional<Tokenizer> tokenizer;
 
   const TensorInfo *lookup(llvm::StringRef name) const {
     auto it = tensors.find(name);

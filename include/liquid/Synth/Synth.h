@@ -17,6 +17,7 @@
 
 #include "liquid/Import/Checkpoint.h"
 #include "liquid/Synth/Presets.h"
+#include "liquid/Synth/Tokenizer.h"
 #include "llvm/Support/Error.h"
 
 #include <string>
@@ -34,6 +35,9 @@ struct SynthOptions {
   uint64_t maxShardBytes = uint64_t(2) << 30;
   /// Report progress on stderr for outputs of 256 MiB and more.
   bool progress = true;
+  /// A vocabulary to write instead of the built-in one (GGUF only); the
+  /// preset's vocabulary size and special token ids must be its.
+  const SynthTokenizer *vocabulary = nullptr;
 };
 
 /// Writes the checkpoint. Errors read "<file>: <what>: <why>".

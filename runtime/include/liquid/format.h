@@ -11,6 +11,9 @@
 #ifndef LIQUID_FORMAT_H
 #define LIQUID_FORMAT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Artifact.format_version written by the compiler and the only one the
    runtime accepts. Bump on every incompatible change to the schema or to
    the kernel ABI. */
@@ -25,5 +28,24 @@
 
 /* Session snapshots (lq_session_snapshot) start with this magic. */
 #define LQM_SNAPSHOT_MAGIC "LQS1"
+
+/* The hashes of the tokenizer's tables (Tokenizer in artifact.fbs): 32-bit
+   FNV-1a over the bytes, and over the 8 little-endian bytes of a pair. */
+static inline uint32_t lqm_hash_bytes(const void *data, size_t size) {
+  const unsigned char *p = (const unsigned char *)data;
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < size; ++i)
+    h = (h ^ p[i]) * 16777619u;
+  return h;
+}
+
+static inline uint32_t lqm_hash_pair(uint32_t left, uint32_t right) {
+  unsigned char bytes[8];
+  for (int i = 0; i < 4; ++i) {
+    bytes[i] = (unsigned char)(left >> (8 * i));
+    bytes[4 + i] = (unsigned char)(right >> (8 * i));
+  }
+  return lqm_hash_bytes(bytes, sizeof bytes);
+}
 
 #endif /* LIQUID_FORMAT_H */

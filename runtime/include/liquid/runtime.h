@@ -49,6 +49,9 @@ typedef enum lq_status {
   /* The tokens do not fit in the remaining context (max_context). */
   LQ_ERROR_CONTEXT_FULL = 7,
   LQ_ERROR_OUT_OF_MEMORY = 8,
+  /* The artifact lacks what the call needs (a tokenizer, a chat
+     template). */
+  LQ_ERROR_UNSUPPORTED = 9,
 } lq_status;
 
 /* A short fixed name for a status ("ok", "invalid artifact", ...). */
@@ -141,6 +144,46 @@ uint32_t lq_session_decode_dispatches(const lq_session *session);
    session's thread pool with one workgroup per thread (the fixed cost
    every dispatch pays), over `iterations` launches; in nanoseconds. */
 double lq_session_launch_cost(lq_session *session, uint32_t iterations);
+
+/* ---- Text -------------------------------------------------------------- */
+
+/* lq_tokenize flags. */
+enum {
+  /* Add BOS (and EOS) where the model's tokenizer adds them. */
+  LQ_TOKENIZE_ADD_SPECIAL = 1,
+  /* Control tokens written in the text ("<|im_start|>") are those tokens;
+     without it they are tokenized as plain text. (User-defined tokens are
+     always matched.) */
+  LQ_TOKENIZE_PARSE_SPECIAL = 2,
+};
+
+/* Tokenizes `size` bytes of `text` (UTF-8; invalid bytes tokenize as
+   U+FFFD) exactly as llama.cpp tokenizes the same vocabulary. Writes up to
+   `capacity` ids to `tokens` and the number of ids to `*count`; when they
+   do not fit, returns LQ_ERROR_INVALID_ARGUMENT with `*count` the number
+   needed (a capacity of 0 asks for it). LQ_ERROR_UNSUPPORTED when the
+   artifact has no tokenizer. */
+lq_status lq_tokenize(const lq_model *model, const char *text, size_t size,
+                      uint32_t flags, int32_t *tokens, size_t capacity,
+                      size_t *count);
+
+/* lq_token_to_piece flags. */
+enum {
+  /* Give control tokens' text (BOS, "<|im_end|>"); without it they give
+     nothing. */
+  LQ_PIECE_SPECIAL = 1,
+};
+
+/* The bytes `token` stands for (not NUL-terminated; a piece may be part of
+   a UTF-8 character). Copies up to `capacity` bytes into `buffer` and
+   returns the piece's length, which is more than `capacity` when it did not
+   fit; -1 (with lq_last_error set) when the artifact has no tokenizer or
+   `token` is out of range. */
+int32_t lq_token_to_piece(const lq_model *model, int32_t token, char *buffer,
+                          size_t capacity, uint32_t flags);
+
+/* Nonzero when generating `token` ends a reply (EOS, end of turn). */
+int lq_token_is_end(const lq_model *model, int32_t token);
 
 /* ---- Sampling ---------------------------------------------------------- */
 
