@@ -2,12 +2,14 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// This file implements lq_sampler_*. Temperature <= 0 is greedy: the
-// highest logit, the lowest id on ties. Otherwise the candidates are cut to
-// the top k (ordered by logit, then id), weighted by softmax(logit / T), cut
-// to the smallest prefix whose probability reaches top_p, and one is drawn
-// with xoshiro256** seeded through splitmix64, so a seed always gives the
-// same tokens. NaN logits count as -infinity.
+// This file implements lq_sampler_*. First the repetition penalty moves
+// the logits of recently accepted tokens. Temperature <= 0 is then greedy:
+// the highest logit, the lowest id on ties. Otherwise the candidates are cut
+// to the top k (ordered by logit, then id), to those within log(min_p) of
+// the best logit, weighted by softmax(logit / T), cut to the smallest prefix
+// whose probability reaches top_p, and one is drawn with xoshiro256** seeded
+// through splitmix64, so a seed always gives the same tokens. NaN logits
+// count as -infinity.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,6 +52,15 @@ struct lq_sampler {
   lq_sampler_params params;
   uint64_t rng[4];
   std::vector<Candidate> candidates;
+  /// The last repeat_last_n accepted tokens, oldest first.
+  std::vector<int32_t> recent;
+  /// The logits with the penalty applied.
+  std::vector<float> penalized;
+
+  bool penalizing() const {
+    return params.repeat_penalty > 0.0f && params.repeat_penalty != 1.0f &&
+           !recent.empty();
+  }
 
   /// xoshiro256**: a uniform double in [0, 1).
   double uniform() {
@@ -69,13 +80,15 @@ extern "C" void lq_sampler_params_default(const lq_model *model,
                                           lq_sampler_params *params) {
   if (!params)
     return;
-  *params = {0.0f, 0, 1.0f, 0};
+  *params = {0.0f, 0, 1.0f, 0, 0.0f, 1.0f, 64};
   const lqm::SamplerDefaults *defaults =
       model ? model->view.artifact->sampler() : nullptr;
   if (defaults) {
     params->temperature = defaults->temperature();
     params->top_k = defaults->top_k();
     params->top_p = defaults->top_p();
+    params->min_p = defaults->min_p();
+    params->repeat_penalty = defaults->repeat_penalty();
   }
 }
 
@@ -86,9 +99,11 @@ extern "C" lq_status lq_sampler_create(const lq_sampler_params *params,
   *out = nullptr;
   if (!params)
     return fail(LQ_ERROR_INVALID_ARGUMENT, "lq_sampler_create: params is null");
-  if (std::isnan(params->temperature) || std::isnan(params->top_p))
+  if (std::isnan(params->temperature) || std::isnan(params->top_p) ||
+      std::isnan(params->min_p) || std::isnan(params->repeat_penalty))
     return fail(LQ_ERROR_INVALID_ARGUMENT,
-                "sampler: temperature and top_p must be numbers");
+                "sampler: temperature, top_p, min_p and repeat_penalty must "
+                "be numbers");
   auto *sampler = new (std::nothrow) lq_sampler;
   if (!sampler)
     return fail(LQ_ERROR_OUT_OF_MEMORY, "sampler: out of memory");
@@ -102,6 +117,20 @@ extern "C" lq_status lq_sampler_create(const lq_sampler_params *params,
 
 extern "C" void lq_sampler_destroy(lq_sampler *sampler) { delete sampler; }
 
+extern "C" void lq_sampler_accept(lq_sampler *sampler, int32_t token) {
+  if (!sampler || sampler->params.repeat_last_n == 0)
+    return;
+  std::vector<int32_t> &recent = sampler->recent;
+  if (recent.size() == sampler->params.repeat_last_n)
+    recent.erase(recent.begin());
+  recent.push_back(token);
+}
+
+extern "C" void lq_sampler_reset(lq_sampler *sampler) {
+  if (sampler)
+    sampler->recent.clear();
+}
+
 extern "C" int32_t lq_sampler_sample(lq_sampler *sampler, const float *logits,
                                      size_t vocab_size) {
   if (!sampler || !logits || vocab_size == 0 || vocab_size > INT32_MAX) {
@@ -113,6 +142,19 @@ extern "C" int32_t lq_sampler_sample(lq_sampler *sampler, const float *logits,
   auto value = [](float logit) {
     return std::isnan(logit) ? -INFINITY : logit;
   };
+  if (sampler->penalizing()) {
+    // Each distinct recent token once, as llama.cpp's penalty does.
+    std::vector<float> &p = sampler->penalized;
+    p.assign(logits, logits + vocab_size);
+    for (int32_t id : sampler->recent) {
+      if (id < 0 || size_t(id) >= vocab_size || std::isnan(p[id]) ||
+          p[id] != logits[id])
+        continue;
+      p[id] = p[id] > 0 ? p[id] / params.repeat_penalty
+                        : p[id] * params.repeat_penalty;
+    }
+    logits = p.data();
+  }
   if (!(params.temperature > 0.0f)) {
     size_t best = 0;
     for (size_t i = 1; i < vocab_size; ++i)
@@ -147,6 +189,14 @@ extern "C" int32_t lq_sampler_sample(lq_sampler *sampler, const float *logits,
                               return a.id < b.id;
                             })
         ->id;
+  if (params.min_p > 0.0f) {
+    // p / p_max = exp(logit - maxLogit) >= min_p, before temperature.
+    float floor = maxLogit + std::log(std::min(params.min_p, 1.0f));
+    candidates.erase(
+        std::remove_if(candidates.begin(), candidates.end(),
+                       [&](const Candidate &c) { return c.logit < floor; }),
+        candidates.end());
+  }
   // Reuse the logit slot for the unnormalized probability.
   double total = 0.0;
   for (Candidate &c : candidates) {

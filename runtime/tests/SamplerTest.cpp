@@ -22,7 +22,7 @@ namespace {
 
 lq_sampler *makeSampler(float temperature, uint32_t topK, float topP,
                         uint64_t seed) {
-  lq_sampler_params params = {temperature, topK, topP, seed};
+  lq_sampler_params params = {temperature, topK, topP, seed, 0.0f, 1.0f, 64};
   lq_sampler *sampler = nullptr;
   EXPECT_EQ(lq_sampler_create(&params, &sampler), LQ_OK);
   return sampler;
@@ -115,7 +115,7 @@ TEST(Sampler, FollowsSoftmax) {
 // Tests parameter checks and the defaults an artifact records.
 TEST(Sampler, ParamsAndDefaults) {
   lq_sampler *sampler = nullptr;
-  lq_sampler_params params = {NAN, 0, 1.0f, 0};
+  lq_sampler_params params = {NAN, 0, 1.0f, 0, 0.0f, 1.0f, 64};
   EXPECT_EQ(lq_sampler_create(&params, &sampler), LQ_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(lq_sampler_create(nullptr, &sampler), LQ_ERROR_INVALID_ARGUMENT);
 
@@ -128,4 +128,44 @@ TEST(Sampler, ParamsAndDefaults) {
   EXPECT_FLOAT_EQ(params.top_p, 0.9f);
   EXPECT_EQ(params.seed, 0u);
   lq_model_close(model);
+}
+
+// Tests min-p: tokens less likely than min_p times the likeliest (before
+// temperature) are never drawn, however hot the temperature.
+TEST(Sampler, MinP) {
+  lq_sampler_params params = {10.0f, 0, 1.0f, 7, 0.5f, 1.0f, 64};
+  lq_sampler *sampler = nullptr;
+  ASSERT_EQ(lq_sampler_create(&params, &sampler), LQ_OK);
+  // p ratios to the best: 1, e^-0.5 = 0.61, e^-1 = 0.37, e^-3.
+  std::vector<float> logits = {2.0f, 1.5f, 1.0f, -1.0f};
+  std::map<int32_t, int> seen;
+  for (int32_t id : draw(sampler, logits, 400))
+    ++seen[id];
+  EXPECT_GT(seen[0], 0);
+  EXPECT_GT(seen[1], 0);
+  EXPECT_EQ(seen.count(2) + seen.count(3), 0u);
+  lq_sampler_destroy(sampler);
+}
+
+// Tests the repetition penalty: accepted tokens lose to a close rival in
+// greedy sampling, positive logits divided and negative ones multiplied,
+// only the last repeat_last_n count, and reset forgets them.
+TEST(Sampler, RepeatPenalty) {
+  lq_sampler_params params = {0.0f, 0, 1.0f, 0, 0.0f, 1.5f, 2};
+  lq_sampler *sampler = nullptr;
+  ASSERT_EQ(lq_sampler_create(&params, &sampler), LQ_OK);
+  std::vector<float> positive = {3.0f, 2.5f, 0.0f};
+  EXPECT_EQ(lq_sampler_sample(sampler, positive.data(), 3), 0);
+  lq_sampler_accept(sampler, 0);
+  lq_sampler_accept(sampler, 0); // counted once: 3 / 1.5 = 2 < 2.5
+  EXPECT_EQ(lq_sampler_sample(sampler, positive.data(), 3), 1);
+  std::vector<float> negative = {-1.0f, -1.2f, -5.0f};
+  EXPECT_EQ(lq_sampler_sample(sampler, negative.data(), 3), 1); // -1.5 < -1.2
+  lq_sampler_accept(sampler, 2);
+  lq_sampler_accept(sampler, 2); // 0 fell out of the last two
+  EXPECT_EQ(lq_sampler_sample(sampler, positive.data(), 3), 0);
+  lq_sampler_accept(sampler, 0);
+  lq_sampler_reset(sampler);
+  EXPECT_EQ(lq_sampler_sample(sampler, positive.data(), 3), 0);
+  lq_sampler_destroy(sampler);
 }

@@ -102,9 +102,10 @@ TEST(Tools, RunErrors) {
   };
   const Case cases[] = {
       {"", "liquid-run: error: missing artifact"},
-      {art + " -p hello",
-       "liquid-run: error: -p: text prompts need the tokenizer, which is not "
-       "in this release; pass token ids with --tokens\n"},
+      {art + " -p hello", "liquid-run: error: " + art +
+                              ": no tokenizer: the artifact was compiled from "
+                              "a checkpoint without one (it runs on token "
+                              "ids)\n"},
       {art + " --tokens 1,x", "liquid-run: error: --tokens: invalid token id "
                               "'x': expected comma-separated non-negative "
                               "integers\n"},

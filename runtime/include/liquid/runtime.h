@@ -192,11 +192,19 @@ typedef struct lq_sampler_params {
   uint32_t top_k;    /* 0: all tokens */
   float top_p;       /* 1: no nucleus cut */
   uint64_t seed;
+  /* Drop tokens whose probability (before temperature) is below min_p
+     times the likeliest's; 0: off. */
+  float min_p;
+  /* Tokens among the last `repeat_last_n` accepted (lq_sampler_accept):
+     positive logits divided by repeat_penalty, negative ones multiplied;
+     1 (or <= 0): off. Applies to greedy sampling too. */
+  float repeat_penalty;
+  uint32_t repeat_last_n;
 } lq_sampler_params;
 
 typedef struct lq_sampler lq_sampler;
 
-/* The defaults the artifact records, with seed 0. */
+/* The defaults the artifact records, with seed 0 and repeat_last_n 64. */
 void lq_sampler_params_default(const lq_model *model,
                                lq_sampler_params *params);
 lq_status lq_sampler_create(const lq_sampler_params *params,
@@ -206,6 +214,11 @@ void lq_sampler_destroy(lq_sampler *sampler);
    when `sampler` or `logits` is null or `vocab_size` is 0. */
 int32_t lq_sampler_sample(lq_sampler *sampler, const float *logits,
                           size_t vocab_size);
+/* Records a token of the context (prompt or generated) for the repetition
+   penalty. */
+void lq_sampler_accept(lq_sampler *sampler, int32_t token);
+/* Forgets the accepted tokens (a new context). */
+void lq_sampler_reset(lq_sampler *sampler);
 
 #ifdef __cplusplus
 } /* extern "C" */
