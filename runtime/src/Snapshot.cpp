@@ -1,13 +1,18 @@
-//===- Snapshot.cpp - Session snapshot and restore ------------------------===//
+//===- Snapshot.cpp - Session snapshot, restore and fork ------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// This file implements lq_session_snapshot_size / _snapshot / _restore. A
-// snapshot is a 40-byte header (magic "LQS1", format version, the model's
-// source hash, position, vocab size, whether logits are valid, the number
-// of state buffers and the total size), the last logits row, then every
-// state buffer in Artifact.state order, in host byte order. Restore checks
-// the whole header before it touches the session.
+// This file implements lq_session_snapshot_size / _snapshot / _restore and
+// lq_session_fork. A snapshot holds what the session's position uses, so
+// its size grows with the context used, not with max_context: a 56-byte
+// header (magic "LQS2", format version, the artifact's identity: its
+// source hash and max_context, the position, vocab size, whether logits
+// are valid, the number of state buffers, the payload's size and a checksum
+// of the payload), then the last logits row when valid, then every state
+// buffer in Artifact.state order: convolution and cell state whole, of each
+// key/value cache ([heads, capacity, head_dim]) the rows below the position
+// of every head. Host byte order. Restore checks the header and the
+// checksum before it touches the session.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,8 +22,10 @@
 #include "liquid/format.h"
 
 #include <cstring>
+#include <new>
 
 using namespace liquid::runtime;
+namespace lqm = liquid::lqm;
 
 namespace {
 
@@ -26,25 +33,98 @@ struct SnapshotHeader {
   char magic[4];
   uint32_t formatVersion;
   uint64_t sourceHash;
+  uint32_t maxContext;
   uint32_t position;
   uint32_t vocabSize;
   uint32_t hasLogits;
   uint32_t stateCount;
-  uint64_t totalSize;
+  uint32_t reserved;
+  uint64_t payloadSize;
+  uint64_t checksum;
 };
-static_assert(sizeof(SnapshotHeader) == 40, "snapshot header layout");
+static_assert(sizeof(SnapshotHeader) == 56, "snapshot header layout");
 
-uint64_t snapshotSize(const lq_session &session) {
-  uint64_t size = sizeof(SnapshotHeader) + session.lastLogits.size();
-  for (const AlignedBuffer &buffer : session.state)
-    size += buffer.size();
+/// The bytes of `session`'s state that position `position` uses, region by
+/// region, in snapshot order: fn(pointer, bytes).
+template <typename Fn>
+void forEachRegion(const lq_session &session, uint32_t position, Fn fn) {
+  const auto *states = session.model->view.artifact->state();
+  uint64_t capacity = session.model->info.max_context;
+  for (size_t i = 0; i < session.state.size(); ++i) {
+    const lqm::StateBuffer &info = *states->Get(i);
+    const AlignedBuffer &buffer = session.state[i];
+    bool cache = info.kind() == lqm::StateKind_KeyCache ||
+                 info.kind() == lqm::StateKind_ValueCache;
+    const auto *shape = info.shape();
+    if (!cache || !shape || shape->size() != 3 || shape->Get(0) <= 0 ||
+        capacity == 0 || buffer.size() % (uint64_t(shape->Get(0)) * capacity)) {
+      fn(buffer.data(), buffer.size());
+      continue;
+    }
+    uint64_t heads = uint64_t(shape->Get(0)), perHead = buffer.size() / heads;
+    uint64_t used = perHead / capacity * position;
+    for (uint64_t h = 0; h < heads; ++h)
+      fn(buffer.data() + h * perHead, used);
+  }
+}
+
+uint64_t payloadSize(const lq_session &session, uint32_t position,
+                     bool hasLogits) {
+  uint64_t size = hasLogits ? session.lastLogits.size() : 0;
+  forEachRegion(session, position,
+                [&](uint8_t *, uint64_t bytes) { size += bytes; });
   return size;
+}
+
+/// 64-bit FNV-1a over 8-byte words of the concatenated input (bytes carry
+/// over between add() calls), the last partial word byte by byte: fast
+/// enough for caches of gigabytes, and any flipped bit changes it.
+class Checksum {
+public:
+  void add(const uint8_t *p, uint64_t n) {
+    while (n && carried) {
+      word[carried++] = *p++;
+      --n;
+      if (carried == 8)
+        mixWord(word);
+    }
+    for (; n >= 8; p += 8, n -= 8)
+      mixWord(p);
+    for (; n; --n)
+      word[carried++] = *p++;
+  }
+  uint64_t finish() const {
+    uint64_t h = hash;
+    for (unsigned i = 0; i < carried; ++i)
+      h = (h ^ word[i]) * 1099511628211ull;
+    return h;
+  }
+
+private:
+  void mixWord(const uint8_t *p) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    hash = (hash ^ w) * 1099511628211ull;
+    hash ^= hash >> 29;
+    carried = 0;
+  }
+
+  uint64_t hash = 14695981039346656037ull;
+  uint8_t word[8] = {};
+  unsigned carried = 0;
+};
+
+uint64_t identity(const lq_model &model) {
+  return model.view.artifact->model()->source_hash();
 }
 
 } // namespace
 
 extern "C" size_t lq_session_snapshot_size(const lq_session *session) {
-  return session ? snapshotSize(*session) : 0;
+  return session
+             ? sizeof(SnapshotHeader) +
+                   payloadSize(*session, session->position, session->hasLogits)
+             : 0;
 }
 
 extern "C" lq_status lq_session_snapshot(const lq_session *session,
@@ -52,29 +132,37 @@ extern "C" lq_status lq_session_snapshot(const lq_session *session,
   if (!session || !buffer)
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "lq_session_snapshot: session or buffer is null");
-  uint64_t needed = snapshotSize(*session);
+  uint64_t payload =
+      payloadSize(*session, session->position, session->hasLogits);
+  uint64_t needed = sizeof(SnapshotHeader) + payload;
   if (size < needed)
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "%s: snapshot: buffer of %zu bytes, the snapshot needs %llu",
                 session->model->path.c_str(), size, (unsigned long long)needed);
-  SnapshotHeader header;
+  auto *out = static_cast<uint8_t *>(buffer) + sizeof(SnapshotHeader);
+  Checksum sum;
+  auto put = [&](const uint8_t *p, uint64_t n) {
+    memcpy(out, p, n);
+    sum.add(p, n);
+    out += n;
+  };
+  if (session->hasLogits)
+    put(session->lastLogits.data(), session->lastLogits.size());
+  forEachRegion(*session, session->position, put);
+
+  const lq_model &model = *session->model;
+  SnapshotHeader header = {};
   memcpy(header.magic, LQM_SNAPSHOT_MAGIC, 4);
   header.formatVersion = LQM_FORMAT_VERSION;
-  header.sourceHash = session->model->view.artifact->model()->source_hash();
+  header.sourceHash = identity(model);
+  header.maxContext = model.info.max_context;
   header.position = session->position;
-  header.vocabSize = session->model->info.vocab_size;
+  header.vocabSize = model.info.vocab_size;
   header.hasLogits = session->hasLogits;
   header.stateCount = uint32_t(session->state.size());
-  header.totalSize = needed;
-  auto *out = static_cast<uint8_t *>(buffer);
-  memcpy(out, &header, sizeof(header));
-  out += sizeof(header);
-  memcpy(out, session->lastLogits.data(), session->lastLogits.size());
-  out += session->lastLogits.size();
-  for (const AlignedBuffer &state : session->state) {
-    memcpy(out, state.data(), state.size());
-    out += state.size();
-  }
+  header.payloadSize = payload;
+  header.checksum = sum.finish();
+  memcpy(buffer, &header, sizeof(header));
   return LQ_OK;
 }
 
@@ -84,7 +172,6 @@ extern "C" lq_status lq_session_restore(lq_session *session, const void *buffer,
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "lq_session_restore: session or buffer is null");
   const char *path = session->model->path.c_str();
-  uint64_t needed = snapshotSize(*session);
   SnapshotHeader header;
   if (size < sizeof(header))
     return fail(LQ_ERROR_INVALID_ARGUMENT,
@@ -101,30 +188,70 @@ extern "C" lq_status lq_session_restore(lq_session *session, const void *buffer,
                 "reads %d",
                 path, header.formatVersion, LQM_FORMAT_VERSION);
   const lq_model &model = *session->model;
-  if (header.sourceHash != model.view.artifact->model()->source_hash() ||
+  if (header.sourceHash != identity(model) ||
+      header.maxContext != model.info.max_context ||
       header.vocabSize != model.info.vocab_size ||
-      header.stateCount != session->state.size() || header.totalSize != needed)
+      header.stateCount != session->state.size())
     return fail(LQ_ERROR_INVALID_ARGUMENT,
-                "%s: restore: the snapshot is of another model", path);
-  if (size != needed)
-    return fail(LQ_ERROR_INVALID_ARGUMENT,
-                "%s: restore: snapshot is %zu bytes, this model's are %llu",
-                path, size, (unsigned long long)needed);
+                "%s: restore: the snapshot is of another model (artifact "
+                "%016llx with %u positions, this one %016llx with %u)",
+                path, (unsigned long long)header.sourceHash, header.maxContext,
+                (unsigned long long)identity(model), model.info.max_context);
   if (header.position > model.info.max_context || header.hasLogits > 1)
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "%s: restore: corrupted snapshot header", path);
-
+  uint64_t payload =
+      payloadSize(*session, header.position, header.hasLogits != 0);
+  if (header.payloadSize != payload || size != sizeof(header) + payload)
+    return fail(LQ_ERROR_INVALID_ARGUMENT,
+                "%s: restore: the snapshot is %zu bytes, its header needs "
+                "%llu (truncated or damaged)",
+                path, size, (unsigned long long)(sizeof(header) + payload));
   const auto *in = static_cast<const uint8_t *>(buffer) + sizeof(header);
-  memcpy(session->lastLogits.data(), in, session->lastLogits.size());
-  in += session->lastLogits.size();
-  for (AlignedBuffer &state : session->state) {
-    memcpy(state.data(), in, state.size());
-    in += state.size();
+  Checksum sum;
+  sum.add(in, payload);
+  if (sum.finish() != header.checksum)
+    return fail(LQ_ERROR_INVALID_ARGUMENT,
+                "%s: restore: the snapshot's checksum does not match its "
+                "contents (damaged)",
+                path);
+
+  // From a clean state, so cache rows past the position are zero again.
+  lq_session_reset(session);
+  if (header.hasLogits) {
+    memcpy(session->lastLogits.data(), in, session->lastLogits.size());
+    in += session->lastLogits.size();
   }
+  forEachRegion(*session, header.position, [&](uint8_t *p, uint64_t n) {
+    memcpy(p, in, n);
+    in += n;
+  });
   session->position = header.position;
-  // Every cache row came from the snapshot, not only those before the
-  // position: a reset must clear them all.
-  session->reached = model.info.max_context;
+  session->reached = header.position;
   session->hasLogits = header.hasLogits != 0;
+  return LQ_OK;
+}
+
+extern "C" lq_status lq_session_fork(const lq_session *source, int threads,
+                                     lq_session **out) {
+  if (!source || !out)
+    return fail(LQ_ERROR_INVALID_ARGUMENT,
+                "lq_session_fork: source or out is null");
+  *out = nullptr;
+  lq_session *session = nullptr;
+  LQ_RETURN_IF_ERROR(lq_session_create(source->model, threads, &session));
+  // Same model, same layout: copy region by region.
+  std::vector<uint8_t *> targets;
+  forEachRegion(*session, source->position,
+                [&](uint8_t *p, uint64_t) { targets.push_back(p); });
+  size_t next = 0;
+  forEachRegion(*source, source->position,
+                [&](uint8_t *p, uint64_t n) { memcpy(targets[next++], p, n); });
+  memcpy(session->lastLogits.data(), source->lastLogits.data(),
+         source->lastLogits.size());
+  session->position = source->position;
+  session->reached = source->position;
+  session->hasLogits = source->hasLogits;
+  *out = session;
   return LQ_OK;
 }

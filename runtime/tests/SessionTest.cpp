@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Model.h"
 #include "TestArtifact.h"
 #include "liquid/runtime.h"
 
@@ -163,20 +164,22 @@ TEST_F(Session, Reset) {
 // included, also after a restore: the state then equals a fresh session's.
 TEST_F(Session, ResetClearsWrittenState) {
   SessionPtr fresh = newSession(), used = newSession();
-  size_t size = lq_session_snapshot_size(fresh.get());
-  std::vector<uint8_t> clean(size), after(size);
-  ASSERT_EQ(lq_session_snapshot(fresh.get(), clean.data(), size), LQ_OK);
+  auto state = [](const lq_session *s) {
+    std::vector<uint8_t> bytes;
+    for (const liquid::runtime::AlignedBuffer &b : s->state)
+      bytes.insert(bytes.end(), b.data(), b.data() + b.size());
+    return bytes;
+  };
+  std::vector<uint8_t> clean = state(fresh.get());
   prefill(used.get(), sequence(11));
-  std::vector<uint8_t> busy(size);
-  ASSERT_EQ(lq_session_snapshot(used.get(), busy.data(), size), LQ_OK);
-  EXPECT_NE(busy, clean);
+  EXPECT_NE(state(used.get()), clean);
+  std::vector<uint8_t> busy(lq_session_snapshot_size(used.get()));
+  ASSERT_EQ(lq_session_snapshot(used.get(), busy.data(), busy.size()), LQ_OK);
   lq_session_reset(used.get());
-  ASSERT_EQ(lq_session_snapshot(used.get(), after.data(), size), LQ_OK);
-  EXPECT_EQ(after, clean);
-  ASSERT_EQ(lq_session_restore(used.get(), busy.data(), size), LQ_OK);
+  EXPECT_EQ(state(used.get()), clean);
+  ASSERT_EQ(lq_session_restore(used.get(), busy.data(), busy.size()), LQ_OK);
   lq_session_reset(used.get());
-  ASSERT_EQ(lq_session_snapshot(used.get(), after.data(), size), LQ_OK);
-  EXPECT_EQ(after, clean);
+  EXPECT_EQ(state(used.get()), clean);
 }
 
 // Tests the profile: off by default; while on, each kernel's launches,
@@ -265,6 +268,10 @@ TEST_F(Session, BadSnapshots) {
   EXPECT_EQ(restore(std::vector<uint8_t>(good.begin(), good.begin() + 10)),
             LQ_ERROR_INVALID_ARGUMENT);
   bad = good;
+  bad.back() ^= 0x10; // payload: the checksum no longer matches
+  EXPECT_EQ(restore(bad), LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(lq_last_error()).find("checksum"), std::string::npos);
+  bad = good;
   bad[8] ^= 1; // source hash
   EXPECT_EQ(restore(bad), LQ_ERROR_INVALID_ARGUMENT);
   EXPECT_NE(std::string(lq_last_error()).find("another model"),
@@ -283,6 +290,35 @@ TEST_F(Session, BadSnapshots) {
             LQ_ERROR_INVALID_ARGUMENT);
   lq_session_destroy(otherSession);
   lq_model_close(otherModel);
+}
+
+// Tests that a snapshot holds the caches' rows up to the position only (it
+// grows with the context used), and that fork gives an independent session
+// that continues exactly as the original does.
+TEST_F(Session, SnapshotSizeAndFork) {
+  SessionPtr session = newSession();
+  size_t empty = lq_session_snapshot_size(session.get());
+  prefill(session.get(), sequence(3));
+  size_t three = lq_session_snapshot_size(session.get());
+  prefill(session.get(), sequence(4));
+  size_t seven = lq_session_snapshot_size(session.get());
+  // The test model's key cache is 4 bytes a position; logits come with
+  // the first token.
+  EXPECT_EQ(seven - three, 4u * 4u);
+  EXPECT_EQ(three - empty, 3u * 4u + vocab * sizeof(float));
+
+  lq_session *forked = nullptr;
+  ASSERT_EQ(lq_session_fork(session.get(), 2, &forked), LQ_OK)
+      << lq_last_error();
+  SessionPtr fork(forked);
+  EXPECT_EQ(lq_session_position(fork.get()), 7u);
+  std::vector<int32_t> more = {4, 9, 1};
+  std::vector<float> expected = prefill(session.get(), more);
+  EXPECT_EQ(prefill(fork.get(), more), expected);
+  // The original moved on; the fork did not follow it.
+  EXPECT_EQ(lq_session_position(session.get()), 10u);
+  EXPECT_EQ(lq_session_position(fork.get()), 10u);
+  EXPECT_EQ(lq_session_fork(nullptr, 1, &forked), LQ_ERROR_INVALID_ARGUMENT);
 }
 
 // Tests that 1, 2, 4 threads and one per CPU give identical logits.

@@ -120,7 +120,12 @@ Bytes liquid::runtime::test::writeArtifact(const ArtifactSpec &spec) {
   }
   std::vector<fb::Offset<lqm::StateBuffer>> states;
   for (const StateSpec &s : spec.states) {
+    // A cache is [heads = 1, capacity, head_dim = 1]: one float a position.
+    bool cache = s.kind == lqm::StateKind_KeyCache ||
+                 s.kind == lqm::StateKind_ValueCache;
     std::vector<int64_t> shape = {int64_t(s.size / 4)};
+    if (cache)
+      shape = {1, int64_t(s.size / 4), 1};
     states.push_back(lqm::CreateStateBufferDirect(
         fbb, s.name.c_str(), s.kind, 0, lqm::ElementType_F32, &shape, s.size));
   }

@@ -27,7 +27,7 @@
 #define LQM_SEGMENT_ALIGNMENT 64
 
 /* Session snapshots (lq_session_snapshot) start with this magic. */
-#define LQM_SNAPSHOT_MAGIC "LQS1"
+#define LQM_SNAPSHOT_MAGIC "LQS2"
 
 /* The hashes of the tokenizer's tables (Tokenizer in artifact.fbs): 32-bit
    FNV-1a over the bytes, and over the 8 little-endian bytes of a pair. */

@@ -106,14 +106,24 @@ lq_status lq_session_decode(lq_session *session, int32_t token,
    session, valid until its next call); null before the first. */
 const float *lq_session_logits(const lq_session *session);
 
-/* Bytes needed to snapshot this session's state. */
+/* Bytes needed to snapshot this session's state now: it grows with the
+   position (the filled rows of the key/value caches), not with
+   max_context. */
 size_t lq_session_snapshot_size(const lq_session *session);
-/* Copies position, last logits and every state buffer into `buffer`. */
+/* Copies the position, the last logits and the state the position uses
+   into `buffer`, with the artifact's identity and a checksum. */
 lq_status lq_session_snapshot(const lq_session *session, void *buffer,
                               size_t size);
-/* Puts a snapshot of a session of the same model back. */
+/* Puts a snapshot of a session of the same artifact back. A snapshot of
+   another artifact, a truncated or a damaged one is refused
+   (LQ_ERROR_INVALID_ARGUMENT) and the session is left as it was. */
 lq_status lq_session_restore(lq_session *session, const void *buffer,
                              size_t size);
+/* A new session of the same model with `source`'s state (position, logits,
+   caches), running on its own `threads` threads: both continue
+   independently. */
+lq_status lq_session_fork(const lq_session *source, int threads,
+                          lq_session **out);
 
 /* ---- Profiling --------------------------------------------------------- */
 
