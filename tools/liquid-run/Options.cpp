@@ -23,7 +23,8 @@ const char usage[] =
     "usage: liquid-run ART [-p PROMPT | -f FILE | --tokens 1,2,3] [-n N]\n"
     "                  [-t THREADS] [--temp T] [--top-k K] [--top-p P]\n"
     "                  [--min-p P] [--repeat-penalty R] [--repeat-last-n N]\n"
-    "                  [--seed S] [--no-display-prompt] [--dump-logits FILE]\n"
+    "                  [--seed S] [--no-display-prompt] [--session FILE]\n"
+    "                  [--dump-logits FILE]\n"
     "Runs a compiled Liquid artifact. With a text prompt (-p, -f) it prints\n"
     "the prompt and streams the generated text until the end of the reply,\n"
     "N tokens or the full context. With --tokens it evaluates those ids (by\n"
@@ -43,6 +44,9 @@ const char usage[] =
     "  --repeat-last-n N   tokens the penalty looks back over (default 64)\n"
     "  --seed S            sampler seed (default 0)\n"
     "  --no-display-prompt print only the generated text\n"
+    "  --session FILE      restore the state saved in FILE (if it exists)\n"
+    "                      and save it there at the end: a prompt that\n"
+    "                      continues the saved tokens prefills only the rest\n"
     "  --dump-logits FILE  raw little-endian float32 logits, one row per\n"
     "                      evaluated position\n"
     "Liquid AI recommends --temp 0.3 --min-p 0.15 --repeat-penalty 1.05 for\n"
@@ -64,7 +68,7 @@ std::string liquid::run::parseArgs(int argc, char **argv, Options &options) {
       argc, argv, usage,
       {"--tokens", "-n", "-t", "--temp", "--top-k", "--top-p", "--min-p",
        "--repeat-penalty", "--repeat-last-n", "--seed", "-p", "-f", "--file",
-       "--prompt", "--dump-logits", "--threads"},
+       "--prompt", "--dump-logits", "--threads", "--session"},
       {"--no-display-prompt"}, options.artifact,
       [&](const std::string &name, const std::string &value) -> std::string {
         const char *v = value.c_str();
@@ -78,6 +82,8 @@ std::string liquid::run::parseArgs(int argc, char **argv, Options &options) {
           options.promptFile = value;
         } else if (name == "--no-display-prompt") {
           options.displayPrompt = false;
+        } else if (name == "--session") {
+          options.session = value;
         } else if (name == "--dump-logits") {
           options.dumpLogits = value;
         } else if (name == "-n") {

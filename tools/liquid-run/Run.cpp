@@ -120,6 +120,7 @@ std::string Runner::evaluate(const std::vector<int32_t> &tokens) {
     return lq_last_error();
   prefillSeconds += now() - start;
   prefilled += tokens.size();
+  history.insert(history.end(), tokens.begin(), tokens.end());
   for (int32_t token : tokens)
     lq_sampler_accept(sampler, token);
   return dump.write(rows.data(), rows.size());
@@ -139,6 +140,7 @@ std::string Runner::step(int32_t token) {
     return lq_last_error();
   decodeSeconds += now() - start;
   ++decoded;
+  history.push_back(token);
   return dump.write(rows.data(), rows.size());
 }
 
@@ -151,6 +153,72 @@ std::string Runner::finish() {
           decoded, decodeSeconds * 1e3, perSecond(decoded, decodeSeconds),
           threads);
   return error;
+}
+
+/// A session file: this magic, the number of tokens (u64), the tokens
+/// (i32), then the runtime's snapshot (which carries the artifact's
+/// identity and a checksum of the state). Host byte order.
+static const char kSessionMagic[8] = {'L', 'Q', 'R', 'U', 'N', 'S', 'S', '1'};
+
+std::string Runner::loadSession(const std::string &path) {
+  std::string bytes;
+  std::string error = readFile(path, bytes);
+  if (!error.empty())
+    return error;
+  uint64_t count = 0;
+  if (bytes.size() < 16 || memcmp(bytes.data(), kSessionMagic, 8) != 0)
+    return path + ": not a liquid-run session file";
+  memcpy(&count, bytes.data() + 8, 8);
+  if (count > (bytes.size() - 16) / 4 || count > info.max_context)
+    return path + ": truncated or damaged session file";
+  std::vector<int32_t> tokens(count);
+  memcpy(tokens.data(), bytes.data() + 16, count * 4);
+  const char *snapshot = bytes.data() + 16 + count * 4;
+  size_t size = bytes.size() - 16 - count * 4;
+  if (lq_session_restore(session, snapshot, size) != LQ_OK)
+    return path + ": cannot restore the session: " + lq_last_error();
+  if (lq_session_position(session) != count) {
+    lq_session_reset(session);
+    return path + ": damaged session file: " + std::to_string(count) +
+           " tokens for a state at position " +
+           std::to_string(lq_session_position(session));
+  }
+  history = tokens;
+  lq_sampler_reset(sampler);
+  for (int32_t token : history)
+    lq_sampler_accept(sampler, token);
+  return "";
+}
+
+std::string Runner::saveSession(const std::string &path) const {
+  std::string bytes(kSessionMagic, 8);
+  uint64_t count = history.size();
+  bytes.append(reinterpret_cast<const char *>(&count), 8);
+  bytes.append(reinterpret_cast<const char *>(history.data()), count * 4);
+  size_t header = bytes.size();
+  bytes.resize(header + lq_session_snapshot_size(session));
+  if (lq_session_snapshot(session, bytes.data() + header,
+                          bytes.size() - header) != LQ_OK)
+    return lq_last_error();
+  std::string temporary = path + ".tmp";
+  FILE *f = fopen(temporary.c_str(), "wb");
+  if (!f)
+    return path + ": cannot write: " + strerror(errno);
+  bool ok = fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok &= fflush(f) == 0;
+  ok &= fclose(f) == 0;
+  if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {
+    std::string why = strerror(errno);
+    remove(temporary.c_str());
+    return path + ": cannot write: " + why;
+  }
+  return "";
+}
+
+void Runner::reset() {
+  lq_session_reset(session);
+  lq_sampler_reset(sampler);
+  history.clear();
 }
 
 std::string Runner::piece(int32_t token, bool special) const {

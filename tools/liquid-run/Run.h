@@ -21,7 +21,7 @@
 namespace liquid::run {
 
 struct Options {
-  std::string artifact, tokens, dumpLogits, prompt, promptFile;
+  std::string artifact, tokens, dumpLogits, prompt, promptFile, session;
   bool hasTokens = false, hasPrompt = false, displayPrompt = true;
   unsigned long long n = 16, threads = 0, topK = 0, seed = 0, repeatLastN = 64;
   bool hasN = false, hasThreads = false, hasTemp = false, hasTopK = false,
@@ -68,6 +68,19 @@ public:
 
   /// The bytes of `token` (control tokens only with `special`).
   std::string piece(int32_t token, bool special = false) const;
+
+  /// Puts the session saved in `path` back: its state and the tokens it
+  /// evaluated (`history`). An error when the file is not a session of this
+  /// artifact, is truncated or damaged.
+  std::string loadSession(const std::string &path);
+  /// Writes the state and `history` to `path` (through a temporary file
+  /// and a rename).
+  std::string saveSession(const std::string &path) const;
+  /// Back to an empty context.
+  void reset();
+
+  /// Every token evaluated so far, in order.
+  std::vector<int32_t> history;
 
   lq_model *model = nullptr;
   lq_session *session = nullptr;

@@ -19,6 +19,9 @@
 
 #include "CommandLine.h"
 
+#include <algorithm>
+#include <unistd.h>
+
 using namespace liquid::run;
 
 namespace {
@@ -83,9 +86,34 @@ int runText(Runner &runner, const Options &options, const std::string &text) {
                 std::to_string(prompt.size()) +
                 " tokens, more than the artifact's max_context of " +
                 std::to_string(context));
-  std::string error = runner.evaluate(prompt);
-  if (!error.empty())
-    return fail(error);
+  // A saved session whose tokens start the prompt: prefill the rest only.
+  size_t reused = 0;
+  if (!options.session.empty() && access(options.session.c_str(), F_OK) == 0) {
+    std::string error = runner.loadSession(options.session);
+    if (!error.empty())
+      return fail(error);
+    const std::vector<int32_t> &saved = runner.history;
+    bool continues =
+        saved.size() <= prompt.size() &&
+        std::equal(saved.begin(), saved.end(), prompt.begin()) &&
+        (saved.size() < prompt.size() || lq_session_logits(runner.session));
+    if (continues) {
+      reused = saved.size();
+    } else {
+      fprintf(stderr,
+              "liquid-run: %s: the prompt does not continue the "
+              "saved session; starting over\n",
+              options.session.c_str());
+      runner.reset();
+    }
+  }
+  std::string error;
+  if (reused < prompt.size()) {
+    error = runner.evaluate(
+        std::vector<int32_t>(prompt.begin() + reused, prompt.end()));
+    if (!error.empty())
+      return fail(error);
+  }
 
   Utf8Stream out(stdout);
   if (options.displayPrompt)
@@ -115,6 +143,11 @@ int runText(Runner &runner, const Options &options, const std::string &text) {
   if (full)
     fprintf(stderr, "liquid-run: stopped: the context of %u tokens is full\n",
             context);
+  if (!options.session.empty()) {
+    error = runner.saveSession(options.session);
+    if (!error.empty())
+      return fail(error);
+  }
   error = runner.finish();
   return error.empty() ? 0 : fail(error);
 }
@@ -130,6 +163,9 @@ int main(int argc, char **argv) {
       options.hasTokens + options.hasPrompt + !options.promptFile.empty();
   if (sources > 1)
     return fail("give one prompt: -p PROMPT, -f FILE or --tokens IDS");
+  if (!options.session.empty() && !options.hasPrompt &&
+      options.promptFile.empty())
+    return fail("--session: needs a text prompt (-p or -f)");
   std::vector<int32_t> ids;
   if (options.hasTokens) {
     error = parseTokens(options.tokens, ids);
