@@ -12,21 +12,8 @@ set -euo pipefail
 bin=$1
 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
-version=3.22.1
-
-skip() { echo "SKIP: llama.cpp cross-check: $*"; exit 77; }
-command -v node >/dev/null && command -v npm >/dev/null || skip "needs node and npm"
-node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
-  || skip "node-llama-cpp needs Node.js >= 20 (found $(node --version))"
-
-mkdir -p "$work/npm"
-if [ ! -f "$work/npm/node_modules/node-llama-cpp/package.json" ]; then
-  (cd "$work/npm" && npm init -y >/dev/null &&
-   NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --omit=optional --ignore-scripts \
-     --no-audit --no-fund "node-llama-cpp@$version" "@node-llama-cpp/linux-x64@$version" \
-     >"$work/npm/install.log" 2>&1) \
-    || skip "could not install node-llama-cpp@$version (see $work/npm/install.log)"
-fi
+source "$here/../npm-env.sh"
+npm_setup "$work"
 
 [ -x "$bin/liquid-reference" ] || { echo "FAIL: $bin/liquid-reference is not built"; exit 1; }
 
