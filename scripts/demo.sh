@@ -2,8 +2,9 @@
 # The main job on an embedded default: install dependencies, build,
 # synthesize a small random-weight LFM2 checkpoint (the `tiny` preset, Q8_0
 # GGUF), compile it to a .lqm artifact with liquidc, show what is inside with
-# liquid-inspect, and run it with liquid-run on a fixed prompt: the generated
-# token ids, then the prefill and decode speeds.
+# liquid-inspect, run it with liquid-run on fixed prompt ids (the generated
+# ids, then the prefill and decode speeds), show what a text prompt becomes
+# with the artifact's tokenizer, and generate text from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -30,3 +31,10 @@ step "inside the artifact (liquid-inspect $art, excerpt)"
 
 step "run it: liquid-run $art --tokens $prompt -n 16 (generated ids, then speeds)"
 "$bin/liquid-run" "$art" --tokens "$prompt" -n 16
+
+text="The liquid model"
+step "tokenize a text: liquid-tokenize $art \"$text\""
+"$bin/liquid-tokenize" "$art" "$text"
+
+step "generate text: liquid-run $art -p \"$text\" -n 16 (random weights: the words mean nothing)"
+"$bin/liquid-run" "$art" -p "$text" -n 16

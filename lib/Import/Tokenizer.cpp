@@ -13,6 +13,8 @@
 #include "ReaderSupport.h"
 #include "liquid/Import/GGUFReader.h"
 
+#include "Template/Template.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -114,6 +116,19 @@ Error liquid::validateTokenizer(Tokenizer &tok, StringRef file,
   return Error::success();
 }
 
+Error liquid::checkChatTemplate(StringRef source, StringRef file,
+                                StringRef key) {
+  liquid::runtime::tmpl::Template parsed;
+  std::string why;
+  if (!liquid::runtime::tmpl::parse(
+          std::string_view(source.data(), source.size()), parsed, why))
+    return readerError(file, "key '" + key +
+                                 "': the chat template is outside the subset "
+                                 "the runtime renders: " +
+                                 why);
+  return Error::success();
+}
+
 /// Pre-tokenizers that split text as Llama-3's regex does.
 static const char *const kLlama3Family[] = {"lfm2", "llama-bpe", "llama3",
                                             "llama-v3"};
@@ -208,6 +223,8 @@ liquid::readGGUFTokenizer(const GGUFFile &f, int64_t vocabSize) {
     if (!tmpl)
       return tmpl.takeError();
     tok.chatTemplate = tmpl->str();
+    if (Error err = checkChatTemplate(*tmpl, file, "tokenizer.chat_template"))
+      return std::move(err);
   }
   if (Error err = validateTokenizer(tok, file, vocabSize))
     return std::move(err);

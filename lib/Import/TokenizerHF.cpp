@@ -225,6 +225,8 @@ static Error readConfig(const JSONFile &f, Tokenizer &tok) {
     } else if (*t != nullptr) {
       return f.error("chat_template", "not a string or a list of templates");
     }
+    if (!tok.chatTemplate.empty())
+      return checkChatTemplate(tok.chatTemplate, f.path, "chat_template");
   }
   return Error::success();
 }

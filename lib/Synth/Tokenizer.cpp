@@ -21,10 +21,34 @@ using namespace liquid;
 using namespace liquid::synth;
 
 const char *const liquid::synth::kChatTemplate =
-    "{{bos_token}}{% for message in messages %}{{'<|im_start|>' + "
-    "message['role'] + '\n' + message['content'] + '<|im_end|>\n'}}"
-    "{% endfor %}{% if add_generation_prompt %}{{'<|im_start|>assistant\n'}}"
-    "{% endif %}";
+    "{{- bos_token -}}\n"
+    "{%- set system = namespace(text='') -%}\n"
+    "{%- if messages and messages[0]['role'] == 'system' -%}\n"
+    "  {%- set system.text = messages[0]['content'] -%}\n"
+    "{%- endif -%}\n"
+    "{%- if tools -%}\n"
+    "  {%- set system.text = system.text + ('\\n' if system.text else '') + "
+    "'List of tools: <|tool_list_start|>' + (tools | tojson) + "
+    "'<|tool_list_end|>' -%}\n"
+    "{%- endif -%}\n"
+    "{%- if system.text -%}\n"
+    "  {{- '<|im_start|>system\\n' + system.text + '<|im_end|>\\n' -}}\n"
+    "{%- endif -%}\n"
+    "{%- for message in messages -%}\n"
+    "  {%- if not (loop.first and message['role'] == 'system') -%}\n"
+    "    {{- '<|im_start|>' + message['role'] + '\\n' -}}\n"
+    "    {%- if message['role'] == 'tool' -%}\n"
+    "      {{- '<|tool_response_start|>' + message['content'] + "
+    "'<|tool_response_end|>' -}}\n"
+    "    {%- else -%}\n"
+    "      {{- message['content'] -}}\n"
+    "    {%- endif -%}\n"
+    "    {{- '<|im_end|>\\n' -}}\n"
+    "  {%- endif -%}\n"
+    "{%- endfor -%}\n"
+    "{%- if add_generation_prompt -%}\n"
+    "  {{- '<|im_start|>assistant\\n' -}}\n"
+    "{%- endif -%}\n";
 
 static const char *const kSpecialTokens[] = {
     "<|pad|>",           "<|startoftext|>",      "<|endoftext|>",

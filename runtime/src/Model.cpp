@@ -40,6 +40,7 @@ lq_status openModel(const char *path, lq_model &model) {
 
   const lqm::Artifact &artifact = *model.view.artifact;
   model.tokenizer = Tokenizer(artifact.tokenizer());
+  LQ_RETURN_IF_ERROR(parseChatTemplate(model));
   const lqm::Model &meta = *artifact.model();
   lq_model_info &info = model.info;
   info.architecture = meta.architecture() ? meta.architecture()->c_str() : "";

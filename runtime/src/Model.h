@@ -14,6 +14,7 @@
 
 #include "Artifact.h"
 #include "CodeLoader.h"
+#include "Template/Template.h"
 #include "ThreadPool.h"
 #include "Tokenizer.h"
 
@@ -30,10 +31,18 @@ struct lq_model {
   std::vector<liquid::runtime::KernelFn> kernels;
   /// Empty (present() false) when the artifact has no tokenizer.
   liquid::runtime::Tokenizer tokenizer;
+  /// The chat template, parsed at open; a parse error is kept for
+  /// lq_chat_render to report.
+  bool hasChatTemplate = false;
+  liquid::runtime::tmpl::Template chatTemplate;
+  std::string chatTemplateError;
   lq_model_info info = {};
 };
 
 namespace liquid::runtime {
+
+/// Parses the artifact's chat template into `model` (Chat.cpp).
+lq_status parseChatTemplate(lq_model &model);
 
 /// Zeroed, 64-byte aligned memory owned by the object.
 class AlignedBuffer {

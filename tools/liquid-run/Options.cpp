@@ -20,7 +20,8 @@ using namespace liquid::tools;
 namespace {
 
 const char usage[] =
-    "usage: liquid-run ART [-p PROMPT | -f FILE | --tokens 1,2,3] [-n N]\n"
+    "usage: liquid-run ART [-p PROMPT | -f FILE | --tokens 1,2,3 |\n"
+    "                  --chat [-sys PROMPT] [--tools FILE] [--json]] [-n N]\n"
     "                  [-t THREADS] [--temp T] [--top-k K] [--top-p P]\n"
     "                  [--min-p P] [--repeat-penalty R] [--repeat-last-n N]\n"
     "                  [--seed S] [--no-display-prompt] [--session FILE]\n"
@@ -33,6 +34,13 @@ const char usage[] =
     "                      are parsed; BOS is added as the model does)\n"
     "  -f FILE             text prompt read from FILE\n"
     "  --tokens IDS        prompt token ids, comma-separated\n"
+    "  --chat, -cnv        a conversation: each line of stdin is a user turn\n"
+    "                      ('\\' at the end continues it), rendered with the\n"
+    "                      model's chat template; replies stream to stdout\n"
+    "  -sys PROMPT         --chat: the system prompt\n"
+    "  --tools FILE        --chat: a JSON list of tools (OpenAI format) for\n"
+    "                      the template; the model's calls print as JSON\n"
+    "  --json              --chat: one JSON line per message instead\n"
     "  -n N                tokens to generate at most\n"
     "  -t THREADS          threads per session (default: online CPUs)\n"
     "  --temp T            temperature; <= 0 is greedy (default: artifact's)\n"
@@ -66,10 +74,27 @@ bool parseFloat(const char *text, float &out) {
 std::string liquid::run::parseArgs(int argc, char **argv, Options &options) {
   return parseToolArguments(
       argc, argv, usage,
-      {"--tokens", "-n", "-t", "--temp", "--top-k", "--top-p", "--min-p",
-       "--repeat-penalty", "--repeat-last-n", "--seed", "-p", "-f", "--file",
-       "--prompt", "--dump-logits", "--threads", "--session"},
-      {"--no-display-prompt"}, options.artifact,
+      {"--tokens",
+       "-n",
+       "-t",
+       "--temp",
+       "--top-k",
+       "--top-p",
+       "--min-p",
+       "--repeat-penalty",
+       "--repeat-last-n",
+       "--seed",
+       "-p",
+       "-f",
+       "--file",
+       "--prompt",
+       "--dump-logits",
+       "--threads",
+       "--session",
+       "-sys",
+       "--system",
+       "--tools"},
+      {"--no-display-prompt", "--chat", "-cnv", "--json"}, options.artifact,
       [&](const std::string &name, const std::string &value) -> std::string {
         const char *v = value.c_str();
         if (name == "--tokens") {
@@ -82,6 +107,14 @@ std::string liquid::run::parseArgs(int argc, char **argv, Options &options) {
           options.promptFile = value;
         } else if (name == "--no-display-prompt") {
           options.displayPrompt = false;
+        } else if (name == "--chat" || name == "-cnv") {
+          options.chat = true;
+        } else if (name == "--json") {
+          options.json = true;
+        } else if (name == "-sys" || name == "--system") {
+          options.system = value;
+        } else if (name == "--tools") {
+          options.toolsFile = value;
         } else if (name == "--session") {
           options.session = value;
         } else if (name == "--dump-logits") {

@@ -22,7 +22,10 @@ namespace liquid::run {
 
 struct Options {
   std::string artifact, tokens, dumpLogits, prompt, promptFile, session;
+  /// --chat: the system prompt, and the tools file's JSON text.
+  std::string system, toolsFile, toolsJson;
   bool hasTokens = false, hasPrompt = false, displayPrompt = true;
+  bool chat = false, json = false;
   unsigned long long n = 16, threads = 0, topK = 0, seed = 0, repeatLastN = 64;
   bool hasN = false, hasThreads = false, hasTemp = false, hasTopK = false,
        hasTopP = false, hasMinP = false, hasRepeatPenalty = false;
@@ -94,6 +97,10 @@ private:
   size_t prefilled = 0, decoded = 0;
   double prefillSeconds = 0, decodeSeconds = 0;
 };
+
+/// --chat: a conversation read from stdin (Chat.cpp). Returns an error
+/// message, "" at the end of input.
+std::string runChat(Runner &runner, const Options &options);
 
 /// Writes bytes to a FILE as whole UTF-8 characters: an incomplete
 /// sequence at the end waits for the next piece (or flush()).

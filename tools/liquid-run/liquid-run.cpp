@@ -159,13 +159,21 @@ int main(int argc, char **argv) {
   std::string error = parseArgs(argc, argv, options);
   if (!error.empty())
     return fail(error);
-  int sources =
-      options.hasTokens + options.hasPrompt + !options.promptFile.empty();
+  int sources = options.hasTokens + options.hasPrompt +
+                !options.promptFile.empty() + options.chat;
   if (sources > 1)
-    return fail("give one prompt: -p PROMPT, -f FILE or --tokens IDS");
+    return fail("give one prompt: -p PROMPT, -f FILE, --tokens IDS or --chat");
   if (!options.session.empty() && !options.hasPrompt &&
-      options.promptFile.empty())
-    return fail("--session: needs a text prompt (-p or -f)");
+      options.promptFile.empty() && !options.chat)
+    return fail("--session: needs a text prompt (-p or -f) or --chat");
+  if (!options.chat &&
+      (!options.system.empty() || !options.toolsFile.empty() || options.json))
+    return fail("-sys, --tools and --json go with --chat");
+  if (!options.toolsFile.empty()) {
+    error = readFile(options.toolsFile, options.toolsJson);
+    if (!error.empty())
+      return fail(error);
+  }
   std::vector<int32_t> ids;
   if (options.hasTokens) {
     error = parseTokens(options.tokens, ids);
@@ -183,6 +191,12 @@ int main(int argc, char **argv) {
   error = runner.open(options);
   if (!error.empty())
     return fail(error);
+  if (options.chat) {
+    error = runChat(runner, options);
+    if (error.empty())
+      error = runner.finish();
+    return error.empty() ? 0 : fail(error);
+  }
   if (options.hasPrompt || !options.promptFile.empty())
     return runText(runner, options, text);
   return runIds(runner, options, ids);

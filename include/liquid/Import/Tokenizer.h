@@ -72,6 +72,12 @@ llvm::Expected<std::optional<Tokenizer>> readHFTokenizer(llvm::StringRef dir,
 /// not one of the 256 byte characters.
 std::optional<std::string> decodeByteLevel(llvm::StringRef text);
 
+/// Parses a chat template with the runtime's interpreter: a template it
+/// could not render is an error here, at compile time ("<file>: key
+/// '<key>': ...").
+llvm::Error checkChatTemplate(llvm::StringRef source, llvm::StringRef file,
+                              llvm::StringRef key);
+
 /// Checks what both readers produce (ids in range, kinds known, no more
 /// tokens than `vocabSize`) and completes `endIds`. `file` names the source
 /// in messages.

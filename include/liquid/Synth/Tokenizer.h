@@ -31,7 +31,10 @@ struct SynthTokenizer {
   int64_t numSpecial = 0;           ///< Ids [0, numSpecial) are control.
 };
 
-/// LFM2's ChatML-style chat template (tokenizer.chat_template).
+/// A chat template in LFM2's format (tokenizer.chat_template): ChatML
+/// turns, tools listed in the system turn between <|tool_list_start|> and
+/// <|tool_list_end|>, tool results between <|tool_response_start|> and
+/// <|tool_response_end|>.
 extern const char *const kChatTemplate;
 
 /// The vocabulary of exactly `vocabSize` tokens (at least 300).

@@ -195,6 +195,23 @@ int32_t lq_token_to_piece(const lq_model *model, int32_t token, char *buffer,
 /* Nonzero when generating `token` ends a reply (EOS, end of turn). */
 int lq_token_is_end(const lq_model *model, int32_t token);
 
+/* ---- Chat --------------------------------------------------------------- */
+
+/* Renders a conversation with the artifact's chat template, as Hugging
+   Face's apply_chat_template does: `messages_json` is a JSON array of
+   messages ({"role": "system" | "user" | "assistant" | "tool", "content":
+   ...}), `tools_json` (nullable) a JSON array of tools in the OpenAI
+   format, and `add_generation_prompt` nonzero ends the text with the
+   opening of the assistant's turn. Writes the text and a NUL to `out`;
+   `*length` receives the text's length (without the NUL), also when it
+   does not fit (LQ_ERROR_INVALID_ARGUMENT; a capacity of 0 asks for it).
+   LQ_ERROR_UNSUPPORTED when the artifact has no template; a template's
+   raise_exception() or bad JSON is LQ_ERROR_INVALID_ARGUMENT with the
+   message. */
+lq_status lq_chat_render(const lq_model *model, const char *messages_json,
+                         const char *tools_json, int add_generation_prompt,
+                         char *out, size_t capacity, size_t *length);
+
 /* ---- Sampling ---------------------------------------------------------- */
 
 typedef struct lq_sampler_params {
