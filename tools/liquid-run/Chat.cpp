@@ -15,6 +15,7 @@
 
 #include "Run.h"
 
+#include "Template/Value.h"
 #include "ToolCalls.h"
 
 #include <unistd.h>
@@ -25,37 +26,13 @@ using liquid::runtime::ToolCallScanner;
 
 namespace {
 
-/// `s` as a JSON string.
+/// `s` as a JSON string, written as the template interpreter writes JSON.
 std::string quote(const std::string &s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c < 0x20) {
-        char buf[8];
-        snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-  }
-  return out + "\"";
+  std::string out, error;
+  liquid::runtime::tmpl::writeJson(liquid::runtime::tmpl::Value::string(s),
+                                   liquid::runtime::tmpl::JsonStyle(), out,
+                                   error);
+  return out;
 }
 
 class Chat {
