@@ -50,18 +50,6 @@ bool isWhitespace(uint32_t cp) {
 }
 } // namespace
 
-size_t liquid::runtime::utf8Length(uint8_t lead) {
-  if (lead < 0x80)
-    return 1;
-  if (lead < 0xC0)
-    return 1;
-  if (lead < 0xE0)
-    return 2;
-  if (lead < 0xF0)
-    return 3;
-  return 4;
-}
-
 std::vector<uint32_t> liquid::runtime::decodeUTF8(std::string_view text) {
   std::vector<uint32_t> out;
   out.reserve(text.size());

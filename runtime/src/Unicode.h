@@ -33,10 +33,6 @@ std::vector<uint32_t> decodeUTF8(std::string_view text);
 /// Appends the UTF-8 form of `cp` (<= U+10FFFF).
 void appendUTF8(std::string &out, uint32_t cp);
 
-/// The length of the UTF-8 sequence `lead` starts (1 for a stray
-/// continuation byte).
-size_t utf8Length(uint8_t lead);
-
 /// The classes of one code point. `none` is set only for kNoCodePoint.
 struct CodePointClass {
   bool letter = false, number = false, whitespace = false, none = false;

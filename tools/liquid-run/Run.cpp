@@ -235,25 +235,13 @@ std::string Runner::piece(int32_t token, bool special) const {
 }
 
 void Utf8Stream::write(const std::string &bytes) {
-  pending += bytes;
-  // Hold back the start of a sequence whose continuation bytes are missing.
-  size_t keep = 0;
-  for (size_t back = 1; back <= 3 && back <= pending.size(); ++back) {
-    auto b = static_cast<unsigned char>(pending[pending.size() - back]);
-    if ((b & 0xC0) == 0x80)
-      continue; // a continuation byte: look further back
-    size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-    if (length > back)
-      keep = back;
-    break;
-  }
-  fwrite(pending.data(), 1, pending.size() - keep, out);
+  std::string ready = pieces.take(bytes);
+  fwrite(ready.data(), 1, ready.size(), out);
   fflush(out);
-  pending.erase(0, pending.size() - keep);
 }
 
 void Utf8Stream::flush() {
-  fwrite(pending.data(), 1, pending.size(), out);
+  std::string rest = pieces.rest();
+  fwrite(rest.data(), 1, rest.size(), out);
   fflush(out);
-  pending.clear();
 }

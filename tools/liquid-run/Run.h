@@ -12,6 +12,7 @@
 #ifndef LIQUID_TOOLS_LIQUID_RUN_RUN_H
 #define LIQUID_TOOLS_LIQUID_RUN_RUN_H
 
+#include "Utf8Pieces.h"
 #include "liquid/runtime.h"
 
 #include <cstdio>
@@ -112,7 +113,7 @@ public:
 
 private:
   FILE *out;
-  std::string pending;
+  liquid::tools::Utf8Pieces pieces;
 };
 
 } // namespace liquid::run
