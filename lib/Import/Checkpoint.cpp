@@ -144,6 +144,17 @@ detail::openFileForReading(StringRef path) {
   return std::move(*buffer);
 }
 
+Expected<llvm::json::Value> detail::readJSONFile(StringRef path) {
+  auto buffer = openFileForReading(path);
+  if (!buffer)
+    return buffer.takeError();
+  Expected<llvm::json::Value> root = llvm::json::parse((*buffer)->getBuffer());
+  if (!root)
+    return readerError(path,
+                       "invalid JSON: " + llvm::toString(root.takeError()));
+  return root;
+}
+
 Error detail::validateTensorTable(Checkpoint &ckpt, StringRef mainFile) {
   auto fileOf = [&](const TensorInfo &t) -> StringRef {
     if (t.segments.empty() || t.segments.front().file >= ckpt.fileNames.size())

@@ -44,13 +44,9 @@ static std::string joinPath(StringRef dir, StringRef name) {
 /// Reads model.safetensors.index.json: tensor name -> shard file name.
 static Expected<std::map<std::string, std::string>>
 readIndex(StringRef indexPath) {
-  auto buffer = detail::openFileForReading(indexPath);
-  if (!buffer)
-    return buffer.takeError();
-  Expected<json::Value> root = json::parse((*buffer)->getBuffer());
+  Expected<json::Value> root = detail::readJSONFile(indexPath);
   if (!root)
-    return readerError(indexPath,
-                       "invalid JSON: " + llvm::toString(root.takeError()));
+    return root.takeError();
   const json::Object *obj = root->getAsObject();
   const json::Object *map = obj ? obj->getObject("weight_map") : nullptr;
   if (!map)

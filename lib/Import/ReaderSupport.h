@@ -16,6 +16,7 @@
 #include "liquid/Import/Checkpoint.h"
 #include "liquid/Import/GGUFFormat.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/JSON.h"
 
 #include <optional>
 #include <string>
@@ -43,6 +44,10 @@ std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> dims);
 /// Maps a whole file read-only (never copied for large files).
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 openFileForReading(llvm::StringRef path);
+
+/// Reads and parses a whole JSON file; errors read "<path>: cannot open:
+/// ..." or "<path>: invalid JSON: ...".
+llvm::Expected<llvm::json::Value> readJSONFile(llvm::StringRef path);
 
 /// Checks `ckpt.tensors` against modelTensors(ckpt.config, ckpt.format):
 /// every expected tensor present with the expected shape, float-only roles

@@ -19,7 +19,6 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 using namespace liquid;
@@ -63,13 +62,9 @@ static Expected<std::optional<JSONFile>> readJSON(StringRef dir,
   llvm::sys::path::append(path, name);
   if (!llvm::sys::fs::exists(path))
     return std::nullopt;
-  auto buffer = detail::openFileForReading(path);
-  if (!buffer)
-    return buffer.takeError();
-  Expected<json::Value> root = json::parse((*buffer)->getBuffer());
+  Expected<json::Value> root = detail::readJSONFile(path);
   if (!root)
-    return readerError(path,
-                       "invalid JSON: " + llvm::toString(root.takeError()));
+    return root.takeError();
   if (!root->getAsObject())
     return readerError(path, "not a JSON object");
   return JSONFile{std::string(path), std::move(*root)};

@@ -1,5 +1,4 @@
-//===- Unicode.h - UTF-8 and the code point classes the split needs -*- C++
-//-*-===//
+//===- Unicode.h - UTF-8 and the code point classes -------------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

@@ -1,5 +1,4 @@
-//===- Utf8Pieces.h - Whole UTF-8 characters out of token pieces -*- C++
-//-*-===//
+//===- Utf8Pieces.h - Whole UTF-8 characters from pieces --------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
