@@ -16,6 +16,7 @@
 #include "Run.h"
 
 #include "Template/Value.h"
+#include "Tokenize.h"
 #include "ToolCalls.h"
 
 #include <unistd.h>
@@ -43,7 +44,7 @@ public:
   std::string run();
 
 private:
-  std::string render(bool generationPrompt, std::string &text) const;
+  std::string render(bool generationPrompt, std::string &text);
   std::string prefillConversation(bool generationPrompt);
   std::string reply();
   void show(const ToolCallScanner::Event &event, std::string &shown,
@@ -57,25 +58,33 @@ private:
   std::vector<std::string> messages;
   /// What the evaluated tokens spell, special tokens included.
   std::string evaluated;
+  /// The length of the last rendering.
+  size_t rendered = 0;
 };
 
-std::string Chat::render(bool generationPrompt, std::string &text) const {
+std::string Chat::render(bool generationPrompt, std::string &text) {
   std::string list = "[";
   for (size_t i = 0; i < messages.size(); ++i)
     list += (i ? "," : "") + messages[i];
   list += "]";
   const char *tools =
       options.toolsJson.empty() ? nullptr : options.toolsJson.c_str();
+  // Rendered once into room for the last rendering and more; again only
+  // when that was too small.
   size_t length = 0;
-  lq_status status = lq_chat_render(runner.model, list.c_str(), tools,
-                                    generationPrompt, nullptr, 0, &length);
-  if (status != LQ_OK && status != LQ_ERROR_INVALID_ARGUMENT)
-    return lq_last_error();
-  text.assign(length + 1, '\0');
-  if (lq_chat_render(runner.model, list.c_str(), tools, generationPrompt,
-                     text.data(), text.size(), &length) != LQ_OK)
+  text.assign(2 * rendered + 4096, '\0');
+  lq_status status =
+      lq_chat_render(runner.model, list.c_str(), tools, generationPrompt,
+                     text.data(), text.size(), &length);
+  if (status == LQ_ERROR_INVALID_ARGUMENT && length >= text.size()) {
+    text.assign(length + 1, '\0');
+    status = lq_chat_render(runner.model, list.c_str(), tools, generationPrompt,
+                            text.data(), text.size(), &length);
+  }
+  if (status != LQ_OK)
     return lq_last_error();
   text.resize(length);
+  rendered = length;
   return "";
 }
 
@@ -98,16 +107,8 @@ std::string Chat::prefillConversation(bool generationPrompt) {
                         : "";
   if (evaluated.empty() && (bos.empty() || text.rfind(bos, 0) != 0))
     flags |= LQ_TOKENIZE_ADD_SPECIAL;
-  size_t count = 0;
   std::vector<int32_t> tokens;
-  lq_status status = lq_tokenize(runner.model, delta.data(), delta.size(),
-                                 flags, nullptr, 0, &count);
-  if (status == LQ_ERROR_INVALID_ARGUMENT && count > 0) {
-    tokens.resize(count);
-    status = lq_tokenize(runner.model, delta.data(), delta.size(), flags,
-                         tokens.data(), tokens.size(), &count);
-  }
-  if (status != LQ_OK)
+  if (liquid::tools::tokenize(runner.model, delta, flags, tokens) != LQ_OK)
     return lq_last_error();
   if (tokens.empty())
     return "";

@@ -18,6 +18,7 @@
 #include "Run.h"
 
 #include "CommandLine.h"
+#include "Tokenize.h"
 
 #include <algorithm>
 #include <unistd.h>
@@ -65,17 +66,10 @@ int runIds(Runner &runner, const Options &options,
 
 /// -p / -f: text in, text streamed out.
 int runText(Runner &runner, const Options &options, const std::string &text) {
-  size_t count = 0;
   std::vector<int32_t> prompt;
-  uint32_t flags = LQ_TOKENIZE_ADD_SPECIAL | LQ_TOKENIZE_PARSE_SPECIAL;
-  lq_status status = lq_tokenize(runner.model, text.data(), text.size(), flags,
-                                 nullptr, 0, &count);
-  if (status == LQ_ERROR_INVALID_ARGUMENT && count > 0) {
-    prompt.resize(count);
-    status = lq_tokenize(runner.model, text.data(), text.size(), flags,
-                         prompt.data(), prompt.size(), &count);
-  }
-  if (status != LQ_OK)
+  if (liquid::tools::tokenize(
+          runner.model, text,
+          LQ_TOKENIZE_ADD_SPECIAL | LQ_TOKENIZE_PARSE_SPECIAL, prompt) != LQ_OK)
     return fail(lq_last_error());
   if (prompt.empty())
     return fail(options.artifact + ": the prompt is empty and the model adds "

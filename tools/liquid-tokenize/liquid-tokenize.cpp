@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CommandLine.h"
+#include "Tokenize.h"
 #include "liquid/runtime.h"
 
 #include <cerrno>
@@ -163,27 +164,19 @@ int main(int argc, char **argv) {
     return fail(lq_last_error());
   uint32_t flags = (addSpecial ? LQ_TOKENIZE_ADD_SPECIAL : 0) |
                    (parseSpecial ? LQ_TOKENIZE_PARSE_SPECIAL : 0);
-  size_t count = 0;
   std::vector<int32_t> tokens;
-  lq_status status =
-      lq_tokenize(model, text.data(), text.size(), flags, nullptr, 0, &count);
-  if (status == LQ_ERROR_INVALID_ARGUMENT && count > 0) {
-    tokens.resize(count);
-    status = lq_tokenize(model, text.data(), text.size(), flags, tokens.data(),
-                         tokens.size(), &count);
-  }
-  if (status != LQ_OK) {
+  if (tokenize(model, text, flags, tokens) != LQ_OK) {
     int code = fail(lq_last_error());
     lq_model_close(model);
     return code;
   }
   if (ids) {
     fputc('[', stdout);
-    for (size_t i = 0; i < count; ++i)
+    for (size_t i = 0; i < tokens.size(); ++i)
       printf(i ? ", %d" : "%d", tokens[i]);
     fputs("]\n", stdout);
   } else {
-    for (size_t i = 0; i < count; ++i) {
+    for (size_t i = 0; i < tokens.size(); ++i) {
       std::string piece;
       appendPiece(model, tokens[i], piece);
       printf("%6d -> '", tokens[i]);
@@ -192,7 +185,7 @@ int main(int argc, char **argv) {
     }
   }
   if (showCount)
-    printf("Total number of tokens: %zu\n", count);
+    printf("Total number of tokens: %zu\n", tokens.size());
   lq_model_close(model);
   return fflush(stdout) == 0 ? 0 : fail("<stdout>: cannot write");
 }

@@ -171,8 +171,9 @@ enum {
    U+FFFD) exactly as llama.cpp tokenizes the same vocabulary. Writes up to
    `capacity` ids to `tokens` and the number of ids to `*count`; when they
    do not fit, returns LQ_ERROR_INVALID_ARGUMENT with `*count` the number
-   needed (a capacity of 0 asks for it). LQ_ERROR_UNSUPPORTED when the
-   artifact has no tokenizer. */
+   needed (a capacity of 0 asks for it). A text of n bytes gives at most
+   3 * n + 2 ids (an invalid byte reads as the 3 bytes of U+FFFD; BOS and
+   EOS). LQ_ERROR_UNSUPPORTED when the artifact has no tokenizer. */
 lq_status lq_tokenize(const lq_model *model, const char *text, size_t size,
                       uint32_t flags, int32_t *tokens, size_t capacity,
                       size_t *count);

@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Template/Lexer.h"
 #include "Template/Text.h"
 #include "Template/Value.h"
 
@@ -44,18 +45,8 @@ public:
 
 private:
   bool fail(const char *what) {
-    size_t line = 1, column = 1;
-    for (size_t i = 0; i < pos_ && i < text_.size(); ++i) {
-      if (text_[i] == '\n') {
-        ++line;
-        column = 1;
-      } else if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) {
-        ++column;
-      }
-    }
-    char where[48];
-    std::snprintf(where, sizeof(where), "%zu:%zu: ", line, column);
-    error_ = std::string(where) + what;
+    error_ = location(text_, uint32_t(std::min<size_t>(pos_, UINT32_MAX))) +
+             ": " + what;
     return false;
   }
 
