@@ -401,6 +401,16 @@ llvm::Error liquid::writeArtifact(const ArtifactParts &parts,
     return e;
   std::string table = plan.buildTable();
   os << table;
-  pad(os, table.size());
+  // The checksum of the table and the code (format.h), then the segments.
+  uint64_t checksum = lqm_checksum(LQM_CHECKSUM_SEED, table.data(), table.size());
+  checksum = lqm_checksum(checksum, parts.code.data(), parts.code.size());
+  static const char zeros[kAlign] = {};
+  uint64_t at = lqm_checksum_at(table.size());
+  os.write(zeros, at - table.size());
+  char word[8];
+  for (int i = 0; i < 8; ++i)
+    word[i] = char(checksum >> (8 * i));
+  os.write(word, sizeof(word));
+  os.write(zeros, lqm_data_base(table.size()) - (at + 8));
   return plan.writeSegments(os);
 }

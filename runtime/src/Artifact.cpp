@@ -109,6 +109,7 @@ public:
 
 private:
   lq_status checkSegment(const lqm::Segment &segment, const char *label);
+  lq_status checkState(const lqm::StateBuffer &state);
   lq_status checkEntryPoint(const lqm::EntryPoint &entry);
   lq_status checkBinding(const lqm::EntryPoint &entry, unsigned dispatch,
                          unsigned index, const lqm::Binding &binding);
@@ -121,6 +122,29 @@ private:
 
 template <typename T> uint32_t count(const flatbuffers::Vector<T> *vector) {
   return vector ? vector->size() : 0;
+}
+
+/// Whether the elements of `vector` sit at addresses their type may be read
+/// at: the flatbuffers Verifier checks 4-byte alignment only, and 8-byte
+/// elements (int64, Binding) may be moved to a multiple of 4 in a damaged
+/// table.
+template <typename T> bool aligned(const flatbuffers::Vector<T> *vector) {
+  return !vector ||
+         reinterpret_cast<uintptr_t>(vector->Data()) % alignof(T) == 0;
+}
+
+/// Bytes per element of the types a state buffer may hold; 0 for others.
+uint64_t stateElementBytes(lqm::ElementType type) {
+  switch (type) {
+  case lqm::ElementType_F32:
+  case lqm::ElementType_I32:
+    return 4;
+  case lqm::ElementType_F16:
+  case lqm::ElementType_BF16:
+    return 2;
+  default:
+    return 0;
+  }
 }
 
 } // namespace
@@ -190,6 +214,38 @@ lq_status Checker::checkBinding(const lqm::EntryPoint &entry, unsigned dispatch,
   return invalid(what, why);
 }
 
+lq_status Checker::checkState(const lqm::StateBuffer &state) {
+  char what[160];
+  snprintf(what, sizeof(what), "state buffer '%s'", state.name()->c_str());
+  const auto *shape = state.shape();
+  if (!aligned(shape))
+    return invalid(what, "misaligned shape");
+  uint64_t bytes = stateElementBytes(state.type());
+  if (!bytes)
+    return invalid(what, "unknown element type");
+  if (!shape || shape->size() == 0)
+    return invalid(what, "no shape");
+  for (int64_t dim : *shape)
+    if (dim < 1 || __builtin_mul_overflow(bytes, uint64_t(dim), &bytes))
+      return invalid(what, "a dimension is out of range");
+  if (bytes != state.size()) {
+    char why[160];
+    snprintf(why, sizeof(why), "size %llu is not the %llu bytes of its shape",
+             ull(state.size()), ull(bytes));
+    return invalid(what, why);
+  }
+  // Snapshots and resets read a cache as [heads, capacity, head_dim].
+  bool cache = state.kind() == lqm::StateKind_KeyCache ||
+               state.kind() == lqm::StateKind_ValueCache;
+  if (cache && (shape->size() != 3 ||
+                uint64_t(shape->Get(1)) != artifact.max_context()))
+    return invalid(what, "a key/value cache is not [heads, max_context, "
+                         "head_dim]");
+  if (state.kind() > lqm::StateKind_MAX)
+    return invalid(what, "unknown state kind");
+  return LQ_OK;
+}
+
 lq_status Checker::checkEntryPoint(const lqm::EntryPoint &entry) {
   char what[160];
   snprintf(what, sizeof(what), "entry point '%s'", entry.name()->c_str());
@@ -203,6 +259,8 @@ lq_status Checker::checkEntryPoint(const lqm::EntryPoint &entry) {
     return LQ_OK;
   for (unsigned d = 0; d < entry.dispatches()->size(); ++d) {
     const lqm::Dispatch &dispatch = *entry.dispatches()->Get(d);
+    if (!aligned(dispatch.bindings()))
+      return invalid(what, "misaligned bindings");
     for (const lqm::Target *target : *artifact.targets()) {
       if (dispatch.kernel() >= count(target->kernels())) {
         char why[200];
@@ -233,9 +291,15 @@ lq_status Checker::run() {
         Tokenizer::verify(*tokenizer, model.vocab_size(), name));
 
   if (const auto *weights = artifact.weights())
-    for (const lqm::Weight *weight : *weights)
+    for (const lqm::Weight *weight : *weights) {
+      if (!aligned(weight->shape()))
+        return invalid(weight->name()->c_str(), "misaligned shape");
       LQ_RETURN_IF_ERROR(
           checkSegment(*weight->data(), weight->name()->c_str()));
+    }
+  if (const auto *states = artifact.state())
+    for (const lqm::StateBuffer *state : *states)
+      LQ_RETURN_IF_ERROR(checkState(*state));
   if (!artifact.targets() || artifact.targets()->size() == 0)
     return fail(LQ_ERROR_TARGET, "%s: no targets: the artifact holds no code",
                 name);
@@ -287,8 +351,27 @@ lq_status Checker::run() {
   return LQ_OK;
 }
 
+/// Compares the checksum stored at `at` with that of the table and code.
+static lq_status checkChecksum(const ArtifactView &view, uint64_t at,
+                               const char *name) {
+  uint64_t stored = 0;
+  for (int i = 0; i < 8; ++i)
+    stored |= uint64_t(view.file[at + i]) << (8 * i);
+  uint64_t h = lqm_checksum(LQM_CHECKSUM_SEED, view.file, view.tableSize);
+  for (const lqm::Target *target : *view.artifact->targets())
+    h = lqm_checksum(h, view.segmentData(*target->code()),
+                     target->code()->size());
+  if (h != stored)
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: damaged artifact: the checksum of its table and code "
+                "does not match (%016llx stored, %016llx computed)",
+                name, ull(stored), ull(h));
+  return LQ_OK;
+}
+
 lq_status liquid::runtime::verifyArtifact(const void *data, uint64_t size,
-                                          const char *name, ArtifactView &out) {
+                                          const char *name, ArtifactView &out,
+                                          ArtifactChecksum checksum) {
   out = ArtifactView();
   const auto *bytes = static_cast<const uint8_t *>(data);
   // Size prefix, root offset, identifier.
@@ -326,13 +409,20 @@ lq_status liquid::runtime::verifyArtifact(const void *data, uint64_t size,
                 "compile the model again with a matching liquidc",
                 name, artifact->format_version(), LQM_FORMAT_VERSION);
 
+  uint64_t checksumAt = lqm_checksum_at(tableSize);
+  if (checksumAt + 8 > size)
+    return fail(LQ_ERROR_INVALID_ARTIFACT,
+                "%s: truncated: the file ends before the artifact checksum",
+                name);
+
   out.file = bytes;
   out.fileSize = size;
   out.tableSize = tableSize;
-  out.dataBase = (tableSize + LQM_SEGMENT_ALIGNMENT - 1) /
-                 LQM_SEGMENT_ALIGNMENT * LQM_SEGMENT_ALIGNMENT;
+  out.dataBase = lqm_data_base(tableSize);
   out.artifact = artifact;
   lq_status status = Checker(name, out).run();
+  if (status == LQ_OK && checksum == ArtifactChecksum::Check)
+    status = checkChecksum(out, checksumAt, name);
   if (status != LQ_OK)
     out = ArtifactView();
   return status;

@@ -28,7 +28,7 @@ struct ArtifactView {
   uint64_t fileSize = 0;
   /// The size prefix plus the flatbuffer: 4 + size.
   uint64_t tableSize = 0;
-  /// File offset every Segment is relative to: align_up(tableSize, 64).
+  /// File offset every Segment is relative to: lqm_data_base(tableSize).
   uint64_t dataBase = 0;
   const lqm::Artifact *artifact = nullptr;
   /// The largest chunk, writing every token's logits.
@@ -44,10 +44,17 @@ struct ArtifactView {
   }
 };
 
-/// Runs every structural check on `size` bytes at `data`; `name` starts
-/// each message. Sets the thread's last error on failure.
+/// Whether verifyArtifact compares the checksum. Skip is for fuzzing only:
+/// the structural checks alone must keep a damaged table from crashing.
+enum class ArtifactChecksum { Check, Skip };
+
+/// Runs every structural check on `size` bytes at `data`, then the
+/// checksum; `name` starts each message. Sets the thread's last error on
+/// failure. What the code of a target touches is checked when it is loaded
+/// (KernelCheck.h).
 lq_status verifyArtifact(const void *data, uint64_t size, const char *name,
-                         ArtifactView &out);
+                         ArtifactView &out,
+                         ArtifactChecksum checksum = ArtifactChecksum::Check);
 
 /// A file mapped read-only for the object's lifetime.
 class MappedFile {

@@ -4,7 +4,8 @@
 //
 // This file implements opening a model: map and verify the artifact
 // (Artifact.cpp), pick the first target this machine runs (CpuFeatures.cpp),
-// load its code and resolve every kernel symbol (CodeLoader.cpp), and fill
+// load its code, resolve every kernel and check the schedule against what
+// each touches (CodeLoader.cpp, KernelCheck.cpp), and fill
 // the lq_model_info the C API hands out.
 //
 //===----------------------------------------------------------------------===//
@@ -12,6 +13,7 @@
 #include "Model.h"
 
 #include "CpuFeatures.h"
+#include "KernelCheck.h"
 #include "Status.h"
 
 #include <new>
@@ -28,15 +30,8 @@ lq_status openModel(const char *path, lq_model &model) {
   const lqm::Segment &code = *model.target->code();
   LQ_RETURN_IF_ERROR(
       model.code.load(model.view.segmentData(code), code.size(), path));
-  if (const auto *kernels = model.target->kernels()) {
-    model.kernels.reserve(kernels->size());
-    for (const lqm::Kernel *kernel : *kernels) {
-      void *address;
-      LQ_RETURN_IF_ERROR(
-          model.code.lookup(kernel->symbol()->c_str(), path, address));
-      model.kernels.push_back(reinterpret_cast<KernelFn>(address));
-    }
-  }
+  LQ_RETURN_IF_ERROR(
+      loadKernels(model.view, *model.target, model.code, path, model.kernels));
 
   const lqm::Artifact &artifact = *model.view.artifact;
   model.tokenizer = Tokenizer(artifact.tokenizer());

@@ -47,8 +47,9 @@ extern "C" const char *lq_status_string(lq_status status) {
     return "out of memory";
   case LQ_ERROR_UNSUPPORTED:
     return "not in this artifact";
+  default:
+    return "unknown status";
   }
-  return "unknown status";
 }
 
 extern "C" const char *lq_last_error(void) { return lastError; }

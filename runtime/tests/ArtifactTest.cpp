@@ -70,8 +70,9 @@ TEST(Artifact, LayoutMatchesSchema) {
   ASSERT_EQ(verifyArtifact(bytes.data(), bytes.size(), "m", view), LQ_OK)
       << lq_last_error();
   EXPECT_EQ(view.dataBase % 64, 0u);
-  EXPECT_GE(view.dataBase, view.tableSize);
-  EXPECT_LT(view.dataBase - view.tableSize, 64u);
+  // The checksum sits at the next multiple of 8 after the table.
+  EXPECT_GE(view.dataBase, view.tableSize + 8);
+  EXPECT_LT(view.dataBase - view.tableSize, 64u + 8 + 7);
   EXPECT_EQ(memcmp(bytes.data() + 8, LQM_FILE_IDENTIFIER, 4), 0);
   for (const liquid::lqm::Weight *weight : *view.artifact->weights())
     EXPECT_EQ((view.segmentData(*weight->data()) - bytes.data()) % 64, 0);
@@ -197,8 +198,9 @@ TEST(Artifact, WrongFormatVersion) {
   ArtifactSpec spec = testModel();
   spec.formatVersion = LQM_FORMAT_VERSION + 1;
   EXPECT_EQ(openBytes(writeArtifact(spec)), LQ_ERROR_VERSION);
-  EXPECT_TRUE(errorContains("model.lqm: format version 2: this runtime reads "
-                            "version 1"));
+  EXPECT_TRUE(errorContains(
+      "model.lqm: format version " + std::to_string(LQM_FORMAT_VERSION + 1) +
+      ": this runtime reads version " + std::to_string(LQM_FORMAT_VERSION)));
 }
 
 // Tests a target of another architecture, and a fallback to a second one.
@@ -312,6 +314,43 @@ TEST(Artifact, BadSchedules) {
       {"vocab", [](ArtifactSpec &s) { s.vocab = 0; }, "vocab_size is 0"},
       {"max context", [](ArtifactSpec &s) { s.maxContext = 0; },
        "max_context is 0"},
+      // The table against itself: a state's size, type and shape.
+      {"state size",
+       [](ArtifactSpec &s) { s.states[0].shape = {3}; },
+       "invalid artifact: state buffer 'layers.0.conv': size 8 is not the 12 "
+       "bytes of its shape"},
+      {"state type",
+       [](ArtifactSpec &s) { s.states[0].type = liquid::lqm::ElementType_Q4_0; },
+       "unknown element type"},
+      {"cache shape",
+       [](ArtifactSpec &s) { s.states[1].shape = {2, 16, 1}; },
+       "not [heads, max_context, head_dim]"},
+      // The table against the code (KernelCheck.cpp): a state that shrank
+      // with its shape, a workgroup count that grew, a dispatch pointed at
+      // another kernel, a vocabulary the code was not compiled for. Each of
+      // these ran a kernel past a buffer before.
+      {"state shrank",
+       [](ArtifactSpec &s) {
+         s.states[0].size = 4;
+         s.states[0].shape = {1};
+       },
+       "entry point 'prefill' dispatch 0 (lq_test_scan): binding 2 holds 4 "
+       "bytes, the kernel touches 8"},
+      {"workgroups",
+       [](ArtifactSpec &s) { s.entries[1].dispatches[2].workgroups = 1073741828; },
+       "dispatch 2 (lq_test_logits): runs 1073741828 workgroups, the kernel "
+       "is split into 16"},
+      {"other kernel",
+       [](ArtifactSpec &s) { s.entries[1].dispatches[0].kernel = 2; },
+       "entry point 'decode' dispatch 0 (lq_test_logits): binds 4 buffers, "
+       "the kernel takes 6"},
+      {"vocabulary",
+       [](ArtifactSpec &s) { s.vocab = 32; },
+       "kernel lq_test_scan was compiled for a vocabulary of 16 and a context "
+       "of 32, the table says 32 and 32"},
+      {"scratch shrank",
+       [](ArtifactSpec &s) { s.entries[0].dispatches[0].bindings[3].size = 0; },
+       "binding 3 holds 0 bytes, the kernel touches 4"},
   };
   for (const Case &c : cases) {
     ArtifactSpec spec = testModel();
@@ -320,6 +359,40 @@ TEST(Artifact, BadSchedules) {
         << c.name;
     EXPECT_TRUE(errorContains(c.message)) << c.name;
   }
+}
+
+// Tests that a changed byte of the table or of the code fails the checksum
+// even where the table stays well formed, and that the checksum is what
+// failed.
+TEST(Artifact, Checksum) {
+  Bytes bytes = writeArtifact(testModel());
+  ArtifactView view;
+  ASSERT_EQ(verifyArtifact(bytes.data(), bytes.size(), "m", view), LQ_OK);
+  uint64_t tableSize = view.tableSize;
+  uint64_t code = view.dataBase + view.artifact->targets()->Get(0)->code()->offset();
+  // Every one-bit change of the table that still passes the structural
+  // checks (other numbers in a well-formed table).
+  for (uint64_t i = 12; i + 4 <= tableSize; ++i) {
+    Bytes edited = bytes;
+    ArtifactView other;
+    edited[i] ^= 1;
+    if (verifyArtifact(edited.data(), edited.size(), "m", other,
+                       ArtifactChecksum::Skip) != LQ_OK)
+      continue;
+    EXPECT_EQ(verifyArtifact(edited.data(), edited.size(), "m", other),
+              LQ_ERROR_INVALID_ARTIFACT) << "byte " << i;
+    EXPECT_TRUE(errorContains("m: damaged artifact: the checksum of its table "
+                              "and code does not match"));
+  }
+  Bytes edited = bytes;
+  edited[code + 100] ^= 0x40;
+  EXPECT_EQ(openBytes(edited), LQ_ERROR_INVALID_ARTIFACT);
+  EXPECT_TRUE(errorContains("damaged artifact"));
+  // The stored checksum itself.
+  edited = bytes;
+  edited[lqm_checksum_at(tableSize)] ^= 1;
+  EXPECT_EQ(openBytes(edited), LQ_ERROR_INVALID_ARTIFACT);
+  EXPECT_TRUE(errorContains("damaged artifact"));
 }
 
 // Tests that every status has a name.

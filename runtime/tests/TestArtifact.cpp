@@ -6,7 +6,8 @@
 // first (code of each target, then weights, each at the next multiple of
 // 64 with no padding after the last), the table is built with the offsets
 // and finished size-prefixed with the LQM1 identifier, and the file is the
-// table, zeros up to the data base, and the segments.
+// table, its checksum, zeros up to the data base, and the segments. The
+// kernels' signatures are written into the code first.
 //
 //===----------------------------------------------------------------------===//
 
@@ -67,13 +68,34 @@ fb::Offset<lqm::Model> buildModel(fb::FlatBufferBuilder &fbb,
   return model.Finish();
 }
 
+/// `target`'s code with its kernels' signatures written in.
+Bytes codeWithSignatures(const TargetSpec &target) {
+  Bytes code = target.code;
+  for (size_t i = 0; i < target.signatures.size(); ++i) {
+    int64_t marker = 0x7e5751676e000000ll | int64_t(i);
+    const std::vector<int64_t> &words = target.signatures[i];
+    for (size_t at = 0; at + 8 <= code.size(); at += 8) {
+      int64_t word;
+      memcpy(&word, code.data() + at, 8);
+      if (word == marker && at + 8 * words.size() <= code.size()) {
+        memcpy(code.data() + at, words.data(), 8 * words.size());
+        break;
+      }
+    }
+  }
+  return code;
+}
+
 } // namespace
 
 Bytes liquid::runtime::test::writeArtifact(const ArtifactSpec &spec) {
   // Lay out the segments: code of every target, then every weight.
-  std::vector<const Bytes *> blobs;
+  std::vector<Bytes> codes;
   for (const TargetSpec &target : spec.targets)
-    blobs.push_back(&target.code);
+    codes.push_back(codeWithSignatures(target));
+  std::vector<const Bytes *> blobs;
+  for (const Bytes &code : codes)
+    blobs.push_back(&code);
   for (const WeightSpec &weight : spec.weights)
     blobs.push_back(&weight.bytes);
   std::vector<uint64_t> offsets;
@@ -126,8 +148,10 @@ Bytes liquid::runtime::test::writeArtifact(const ArtifactSpec &spec) {
     std::vector<int64_t> shape = {int64_t(s.size / 4)};
     if (cache)
       shape = {1, int64_t(s.size / 4), 1};
+    if (!s.shape.empty())
+      shape = s.shape;
     states.push_back(lqm::CreateStateBufferDirect(
-        fbb, s.name.c_str(), s.kind, 0, lqm::ElementType_F32, &shape, s.size));
+        fbb, s.name.c_str(), s.kind, 0, s.type, &shape, s.size));
   }
   auto sampler = lqm::CreateSamplerDefaults(fbb, 0.5f, 4, 0.9f);
   auto root = lqm::CreateArtifactDirect(
@@ -136,8 +160,14 @@ Bytes liquid::runtime::test::writeArtifact(const ArtifactSpec &spec) {
   fbb.FinishSizePrefixed(root, lqm::ArtifactIdentifier());
 
   Bytes file(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
-  uint64_t base = alignUp(file.size());
+  uint64_t checksum = lqm_checksum(LQM_CHECKSUM_SEED, file.data(), file.size());
+  for (const Bytes &code : codes)
+    checksum = lqm_checksum(checksum, code.data(), code.size());
+  uint64_t at = lqm_checksum_at(file.size());
+  uint64_t base = lqm_data_base(file.size());
   file.resize(base + end, 0);
+  for (int i = 0; i < 8; ++i)
+    file[at + i] = uint8_t(checksum >> (8 * i));
   for (size_t i = 0; i < blobs.size(); ++i)
     std::copy(blobs[i]->begin(), blobs[i]->end(),
               file.begin() + base + offsets[i]);
@@ -170,7 +200,15 @@ ArtifactSpec liquid::runtime::test::testModel(uint32_t vocab, uint32_t chunk,
                           "generic",
                           "",
                           readFile(LQ_TEST_KERNELS),
-                          {"lq_test_scan", "lq_test_cache", "lq_test_logits"}});
+                          {"lq_test_scan", "lq_test_cache", "lq_test_logits"},
+                          {}});
+  // What each kernel touches in its smallest call (decode's one token):
+  // workgroups, vocabulary, context, constants, then bytes per binding.
+  int64_t v = vocab, c = maxContext;
+  spec.targets[0].signatures = {
+      {1, v, c, 1, 4, 4, 8, 8, 4},
+      {1, v, c, 1, 3, 4, 8, 4 * c},
+      {v, v, c, 1, 6, 4, 8, 4, 4 * c, 4 * v, 4 * v}};
   std::vector<float> bias(vocab);
   for (uint32_t v = 0; v < vocab; ++v)
     bias[v] = 0.25f * float(v);
@@ -187,7 +225,7 @@ ArtifactSpec liquid::runtime::test::testModel(uint32_t vocab, uint32_t chunk,
        {}},
       {"bias", lqm::ElementType_F32, {int64_t(vocab)}, bytesOf(bias), {}}};
   spec.states = {
-      {"layers.0.conv", lqm::StateKind_Conv, 4},
+      {"layers.0.conv", lqm::StateKind_Conv, 8},
       {"layers.1.key_cache", lqm::StateKind_KeyCache, 4ull * maxContext}};
   spec.scratchSize = 64 + 4ull * chunk;
   for (uint32_t e = 0; e < 2; ++e) {

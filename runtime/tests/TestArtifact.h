@@ -49,11 +49,17 @@ struct StateSpec {
   std::string name;
   lqm::StateKind kind;
   uint64_t size;
+  /// Empty: [size / 4] for conv state, [1, size / 4, 1] for a cache.
+  std::vector<int64_t> shape = {};
+  lqm::ElementType type = lqm::ElementType_F32;
 };
 struct TargetSpec {
   std::string triple, cpu, features;
   Bytes code;
   std::vector<std::string> symbols;
+  /// Written over the code's placeholders, kernel i's at the array whose
+  /// first word is TestKernels.c's marker | i (format.h's layout).
+  std::vector<std::vector<int64_t>> signatures;
 };
 struct ArtifactSpec {
   uint32_t formatVersion;
@@ -66,7 +72,8 @@ struct ArtifactSpec {
   std::vector<StateSpec> states;
 };
 
-/// The file: size-prefixed table, padding to 64, 64-aligned segments.
+/// The file: size-prefixed table, checksum, padding to 64, 64-aligned
+/// segments.
 Bytes writeArtifact(const ArtifactSpec &spec);
 
 /// "x86_64-unknown-linux-gnu" on x86-64 hosts, the aarch64 triple on

@@ -12,8 +12,17 @@
  *   logits: logits[t][v] = bias[v] + token + 1000 p + 0.5 prefix[t]
  *                          + 10 cache[p - 1]        (one workgroup per v)
  * TestArtifact.cpp's Reference computes the same numbers in the same order.
+ *
+ * Each kernel's signature (format.h) depends on the model a test writes, so
+ * it is a placeholder here: its first word is a marker, and TestArtifact.cpp
+ * finds it in the code and writes the signature of the model it lays out.
  */
 #include <stdint.h>
+
+#define LQ_TEST_MARKER 0x7e5751676e000000ll
+const int64_t lq_test_scan_signature[5 + 4] = {LQ_TEST_MARKER | 0};
+const int64_t lq_test_cache_signature[5 + 3] = {LQ_TEST_MARKER | 1};
+const int64_t lq_test_logits_signature[5 + 6] = {LQ_TEST_MARKER | 2};
 
 void lq_test_scan(void *const *bindings, const int64_t *constants,
                   int64_t workgroup) {

@@ -13,18 +13,51 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Artifact.format_version written by the compiler and the only one the
    runtime accepts. Bump on every incompatible change to the schema or to
    the kernel ABI. */
-#define LQM_FORMAT_VERSION 1
+#define LQM_FORMAT_VERSION 2
 
 /* The flatbuffer file_identifier of the size-prefixed Artifact table. */
 #define LQM_FILE_IDENTIFIER "LQM1"
 
-/* The data base (align_up(4 + table size, LQM_SEGMENT_ALIGNMENT)) and every
-   Segment offset are multiples of this. */
+/* The size-prefixed table (4 + size bytes) is followed, at the next
+   multiple of 8, by the 8-byte little-endian checksum of the table and of
+   each target's code segment in Artifact.targets order (lqm_checksum,
+   starting from LQM_CHECKSUM_SEED); weights are not covered, a damaged
+   weight changes numbers, never where code reads. The data base is the
+   next multiple of LQM_SEGMENT_ALIGNMENT after the checksum, and every
+   Segment offset is a multiple of it too. */
 #define LQM_SEGMENT_ALIGNMENT 64
+#define LQM_CHECKSUM_SEED 0x4c514d31636b736dull
+static inline uint64_t lqm_checksum_at(uint64_t table_size) {
+  return (table_size + 7) / 8 * 8;
+}
+static inline uint64_t lqm_data_base(uint64_t table_size) {
+  uint64_t end = lqm_checksum_at(table_size) + 8;
+  return (end + LQM_SEGMENT_ALIGNMENT - 1) / LQM_SEGMENT_ALIGNMENT *
+         LQM_SEGMENT_ALIGNMENT;
+}
+
+/* Every kernel symbol S (Kernel.symbol) comes with an exported constant
+   array of int64 named S followed by this suffix: what the code itself
+   touches, which the runtime checks each dispatch of the schedule against
+   before anything runs. */
+#define LQM_SIGNATURE_SUFFIX "_signature"
+/* The workgroup ids the kernel is split into: a dispatch may run fewer. */
+#define LQM_SIGNATURE_WORKGROUPS 0
+/* The model's vocabulary size and max_context the code was compiled for:
+   it indexes rows with token ids and positions below these. */
+#define LQM_SIGNATURE_VOCAB 1
+#define LQM_SIGNATURE_CONTEXT 2
+/* How many run-time constants it reads. */
+#define LQM_SIGNATURE_CONSTANTS 3
+/* How many bindings it reads (n), then the bytes it may touch in each:
+   words LQM_SIGNATURE_BYTES .. LQM_SIGNATURE_BYTES + n - 1. */
+#define LQM_SIGNATURE_BINDINGS 4
+#define LQM_SIGNATURE_BYTES 5
 
 /* Session snapshots (lq_session_snapshot) start with this magic. */
 #define LQM_SNAPSHOT_MAGIC "LQS2"
@@ -46,6 +79,28 @@ static inline uint32_t lqm_hash_pair(uint32_t left, uint32_t right) {
     bytes[4 + i] = (unsigned char)(right >> (8 * i));
   }
   return lqm_hash_bytes(bytes, sizeof bytes);
+}
+
+/* Continues checksum `h` over `size` bytes: little-endian 64-bit words
+   (the tail zero-padded), each mixed in by a multiply and a shift, after
+   the length. Reading words is what makes it fast enough to check at every
+   open (about 1 ms for a 3 MB table). */
+static inline uint64_t lqm_checksum(uint64_t h, const void *data,
+                                    size_t size) {
+  const unsigned char *p = (const unsigned char *)data;
+  h = (h ^ (uint64_t)size) * 0x9e3779b97f4a7c15ull;
+  for (;; p += 8, size -= 8) {
+    uint64_t word = 0;
+    if (size >= 8)
+      memcpy(&word, p, 8); /* Hosts are little-endian. */
+    else
+      for (size_t i = 0; i < size; ++i)
+        word |= (uint64_t)p[i] << (8 * i);
+    h = (h ^ word) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+    if (size <= 8)
+      return h;
+  }
 }
 
 #endif /* LIQUID_FORMAT_H */

@@ -52,9 +52,14 @@ typedef enum lq_status {
   /* The artifact lacks what the call needs (a tokenizer, a chat
      template). */
   LQ_ERROR_UNSUPPORTED = 9,
+  /* Not a status: makes every int a valid lq_status, so that a status from
+     a newer runtime (or any int) can be stored and passed to
+     lq_status_string without undefined behaviour. */
+  LQ_STATUS_RANGE_ = 0x7fffffff
 } lq_status;
 
-/* A short fixed name for a status ("ok", "invalid artifact", ...). */
+/* A short fixed name for a status ("ok", "invalid artifact", ...);
+   "unknown status" for any other value. */
 const char *lq_status_string(lq_status status);
 /* The calling thread's message for its last failed call ("" if none). */
 const char *lq_last_error(void);
