@@ -144,15 +144,41 @@ detail::openFileForReading(StringRef path) {
   return std::move(*buffer);
 }
 
+Expected<llvm::json::Value> detail::parseJSON(StringRef text, StringRef file,
+                                              StringRef what) {
+  // Brackets outside strings, which may hold escaped quotes.
+  unsigned depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJSONNesting)
+        return readerError(file, what + ": arrays and objects nest deeper "
+                                        "than " +
+                                     llvm::Twine(kMaxJSONNesting) +
+                                     " levels at byte " + llvm::Twine(i));
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  Expected<llvm::json::Value> root = llvm::json::parse(text);
+  if (!root)
+    return readerError(file, what + ": " + llvm::toString(root.takeError()));
+  return root;
+}
+
 Expected<llvm::json::Value> detail::readJSONFile(StringRef path) {
   auto buffer = openFileForReading(path);
   if (!buffer)
     return buffer.takeError();
-  Expected<llvm::json::Value> root = llvm::json::parse((*buffer)->getBuffer());
-  if (!root)
-    return readerError(path,
-                       "invalid JSON: " + llvm::toString(root.takeError()));
-  return root;
+  return parseJSON((*buffer)->getBuffer(), path, "invalid JSON");
 }
 
 Error detail::validateTensorTable(Checkpoint &ckpt, StringRef mainFile) {

@@ -391,6 +391,22 @@ Error GGUFParser::parse() {
                           " bytes; truncated, or a corrupt offset)");
     t.offset = start;
   }
+
+  // Tensors own distinct bytes: sorted by offset, each ends before the next
+  // starts (llama.cpp writes them so; overlapping ranges mean a corrupt or
+  // crafted file).
+  std::vector<const GGUFTensor *> byOffset;
+  for (const GGUFTensor &t : f.tensorList)
+    if (t.size)
+      byOffset.push_back(&t);
+  llvm::sort(byOffset, [](const GGUFTensor *a, const GGUFTensor *b) {
+    return a->offset < b->offset;
+  });
+  for (size_t i = 1; i < byOffset.size(); ++i)
+    if (byOffset[i - 1]->offset + byOffset[i - 1]->size > byOffset[i]->offset)
+      return readerError(f.filePath, "tensor '" + byOffset[i]->name +
+                                         "': data overlaps tensor '" +
+                                         byOffset[i - 1]->name + "'");
   return Error::success();
 }
 

@@ -330,10 +330,9 @@ static Error readTokenId(const ConfigReader &r, StringRef key, int64_t &out) {
 }
 
 Expected<ModelConfig> liquid::parseHFConfig(StringRef text, StringRef file) {
-  Expected<json::Value> root = json::parse(text);
+  Expected<json::Value> root = detail::parseJSON(text, file, "invalid JSON");
   if (!root)
-    return readerError(file,
-                       "invalid JSON: " + llvm::toString(root.takeError()));
+    return root.takeError();
   const json::Object *obj = root->getAsObject();
   if (!obj)
     return readerError(file, "invalid config: not a JSON object");

@@ -45,6 +45,17 @@ std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> dims);
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 openFileForReading(llvm::StringRef path);
 
+/// Deepest nesting of arrays and objects parseJSON accepts: llvm::json
+/// parses and destroys values recursively, and 50,000 levels overflow the
+/// stack. Real configs, headers and tokenizers nest fewer than 10.
+constexpr unsigned kMaxJSONNesting = 512;
+
+/// Parses `text`, refusing nesting deeper than kMaxJSONNesting before
+/// llvm::json sees it; errors read "<file>: <what>: ...".
+llvm::Expected<llvm::json::Value> parseJSON(llvm::StringRef text,
+                                            llvm::StringRef file,
+                                            llvm::StringRef what);
+
 /// Reads and parses a whole JSON file; errors read "<path>: cannot open:
 /// ..." or "<path>: invalid JSON: ...".
 llvm::Expected<llvm::json::Value> readJSONFile(llvm::StringRef path);

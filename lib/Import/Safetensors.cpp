@@ -128,10 +128,10 @@ liquid::parseSafetensors(std::unique_ptr<llvm::MemoryBuffer> buffer,
   uint64_t dataStart = 8 + headerLen;
   uint64_t dataSize = data.size() - dataStart;
 
-  Expected<json::Value> header = json::parse(data.substr(8, headerLen));
+  Expected<json::Value> header =
+      detail::parseJSON(data.substr(8, headerLen), path, "invalid JSON header");
   if (!header)
-    return readerError(path, "invalid JSON header: " +
-                                 llvm::toString(header.takeError()));
+    return header.takeError();
   const json::Object *root = header->getAsObject();
   if (!root)
     return readerError(path, "invalid header: not a JSON object");

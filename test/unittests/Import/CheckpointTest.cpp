@@ -15,6 +15,7 @@
 
 #include "AllocationTracker.h"
 
+#include "liquid/Import/HFConfig.h"
 #include "liquid/Import/Safetensors.h"
 
 #include <random>
@@ -274,6 +275,35 @@ TEST_F(HFReaderTest, Sharded) {
   write("s/model.safetensors.index.json", "{\"weight_map\": 3}");
   expectError(readHFCheckpoint(path("s")),
               {"model.safetensors.index.json: missing key 'weight_map'"});
+}
+
+// 50,000 nested arrays overflowed the stack inside llvm::json::parse; every
+// JSON the readers parse (config, safetensors header, shard index) is now
+// refused past 512 levels, brackets inside strings not counted.
+TEST_F(HFReaderTest, DeepJSONNesting) {
+  std::string deep = std::string(50000, '[') + std::string(50000, ']');
+  std::string deepObject = "{\"a\": " + deep + "}";
+  write("d/config.json", deepObject);
+  expectError(readHFCheckpoint(path("d")),
+              {"config.json: invalid JSON: arrays and objects nest deeper "
+               "than 512 levels at byte 517"});
+  std::string quoted = "{\"model_type\": \"" + std::string(600, '[') + "\"}";
+  expectError(parseHFConfig(quoted, "q/config.json"),
+              {"q/config.json: key 'model_type': unknown architecture"});
+
+  write("s/config.json", toText(moeConfig()));
+  write("s/model.safetensors.index.json", deepObject);
+  expectError(readHFCheckpoint(path("s")),
+              {"model.safetensors.index.json: invalid JSON: arrays and "
+               "objects nest deeper than 512 levels"});
+
+  std::string header = "{\"a\": " + deep + "}";
+  std::string file(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    file[i] = char(uint64_t(header.size()) >> (8 * i));
+  expectError(readSafetensors(write("deep.safetensors", file + header)),
+              {"deep.safetensors: invalid JSON header: arrays and objects "
+               "nest deeper than 512 levels"});
 }
 
 TEST_F(ImportTest, SafetensorsErrors) {

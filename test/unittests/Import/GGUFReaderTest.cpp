@@ -96,6 +96,10 @@ TEST_F(GGUFReaderTest, TensorErrors) {
   b = base;
   b.tensor("token_embd_norm.weight")->offsetOverride = 4;
   expectError(load(b), {"not a multiple of the alignment 32"});
+  // Two tensors over the same bytes: the first tensor's offset (0) again.
+  b = base;
+  b.tensor("token_embd_norm.weight")->offsetOverride = 0;
+  expectError(load(b), {file() + ": tensor '", "': data overlaps tensor '"});
   b = base;
   b.removeTensor("blk.1.attn_k_norm.weight");
   expectError(load(b), {file() + ": missing tensor 'blk.1.attn_k_norm.weight'"});
