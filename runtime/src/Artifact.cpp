@@ -39,7 +39,9 @@ MappedFile::~MappedFile() {
 }
 
 lq_status MappedFile::open(const char *path) {
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
+  // below like every other file that is not a regular one.
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return fail(LQ_ERROR_IO, "%s: cannot open: %s", path, strerror(errno));
   struct stat st;

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <sys/stat.h>
 
 using namespace liquid::runtime;
 using namespace liquid::runtime::test;
@@ -106,6 +107,13 @@ TEST(Artifact, IoErrors) {
   EXPECT_TRUE(errorContains(missing + ": cannot open: No such file"));
   EXPECT_EQ(lq_model_open(tempDir().c_str(), &model), LQ_ERROR_IO);
   EXPECT_EQ(model, nullptr);
+  // A FIFO with no writer: refused at once, where opening it waited for a
+  // writer before.
+  std::string fifo = tempDir() + "/fifo.lqm";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(lq_model_open(fifo.c_str(), &model), LQ_ERROR_IO);
+  EXPECT_TRUE(errorContains(fifo + ": cannot open: not a regular file"));
+  EXPECT_EQ(lq_model_open("/dev/null", &model), LQ_ERROR_IO);
   EXPECT_EQ(lq_model_open(nullptr, &model), LQ_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(lq_model_open(missing.c_str(), nullptr), LQ_ERROR_INVALID_ARGUMENT);
 }
