@@ -71,7 +71,18 @@ extern "C" lq_status lq_model_open(const char *path, lq_model **out) {
   return LQ_OK;
 }
 
-extern "C" void lq_model_close(lq_model *model) { delete model; }
+extern "C" lq_status lq_model_close(lq_model *model) {
+  if (!model)
+    return LQ_OK;
+  if (uint32_t alive = model->sessions.load())
+    return fail(LQ_ERROR_INVALID_ARGUMENT,
+                "%s: lq_model_close: %u session%s of this model %s still "
+                "alive; destroy them first",
+                model->path.c_str(), alive, alive == 1 ? "" : "s",
+                alive == 1 ? "is" : "are");
+  delete model;
+  return LQ_OK;
+}
 
 extern "C" void lq_model_get_info(const lq_model *model, lq_model_info *info) {
   if (model && info)

@@ -18,6 +18,7 @@
 #include "ThreadPool.h"
 #include "Tokenizer.h"
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct lq_model {
   liquid::runtime::ArtifactView view;
   const liquid::lqm::Target *target = nullptr;
   liquid::runtime::CodeObject code;
+  /// Sessions alive: lq_model_close refuses to free the model under them.
+  std::atomic<uint32_t> sessions{0};
   /// The target's kernels, in Target.kernels order.
   std::vector<liquid::runtime::KernelFn> kernels;
   /// Empty (present() false) when the artifact has no tokenizer.
@@ -110,7 +113,13 @@ struct PreparedEntry {
 } // namespace liquid::runtime
 
 struct lq_session {
-  lq_model *model = nullptr;
+  /// Counted in model->sessions from creation to destruction.
+  explicit lq_session(lq_model *model) : model(model) { ++model->sessions; }
+  ~lq_session() { --model->sessions; }
+  lq_session(const lq_session &) = delete;
+  lq_session &operator=(const lq_session &) = delete;
+
+  lq_model *model;
   liquid::runtime::ThreadPool pool;
   liquid::runtime::AlignedBuffer tokens;
   liquid::runtime::AlignedBuffer logits;

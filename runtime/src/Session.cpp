@@ -270,11 +270,10 @@ extern "C" lq_status lq_session_create(lq_model *model, int threads,
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "%s: session: threads must be >= 0, got %d",
                 model->path.c_str(), threads);
-  auto *session = new (std::nothrow) lq_session;
+  auto *session = new (std::nothrow) lq_session(model);
   if (!session)
     return fail(LQ_ERROR_OUT_OF_MEMORY, "%s: session: out of memory",
                 model->path.c_str());
-  session->model = model;
   lq_status status = createSession(*session, threads);
   if (status != LQ_OK) {
     delete session;

@@ -15,7 +15,8 @@
  *   gives a status.
  * - Ownership: objects returned through `**out` belong to the caller and are
  *   released with the matching _close / _destroy. A session borrows its
- *   model: close the model after its sessions. Output buffers are the
+ *   model: close the model after its sessions (closing it before is
+ *   refused with a status, and the model stays open). Output buffers are the
  *   caller's; the runtime never keeps pointers to them after returning.
  * - Threads: an lq_model may be shared by sessions on any threads. A session
  *   and a sampler are used by one thread at a time. Each session runs its
@@ -83,7 +84,9 @@ typedef struct lq_model_info {
 
 /* Maps and verifies `path`, checks the target, loads the code. */
 lq_status lq_model_open(const char *path, lq_model **out);
-void lq_model_close(lq_model *model);
+/* Closes `model` (null: nothing). LQ_ERROR_INVALID_ARGUMENT, leaving the
+   model open, while sessions of it are alive. */
+lq_status lq_model_close(lq_model *model);
 void lq_model_get_info(const lq_model *model, lq_model_info *info);
 
 /* ---- Sessions ---------------------------------------------------------- */
