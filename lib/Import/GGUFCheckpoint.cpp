@@ -293,9 +293,10 @@ Expected<ModelConfig> liquid::configFromGGUF(const GGUFFile &f) {
   } else {
     return readerError(f.path(), "missing key '" + k.key("vocab_size") + "'");
   }
-  if (c.vocabSize < 1 || c.vocabSize >= (int64_t(1) << 31))
+  if (c.vocabSize < 1 || c.vocabSize > detail::kMaxVocab)
     return readerError(f.path(), "vocabulary size " + Twine(c.vocabSize) +
-                                     " is out of range");
+                                     " is out of range [1, " +
+                                     Twine(detail::kMaxVocab) + "]");
 
   if (c.isMoE())
     if (Error err = readMoE(k, c))

@@ -344,6 +344,10 @@ Expected<ModelConfig> liquid::parseHFConfig(StringRef text, StringRef file) {
   int64_t numLayers = 0;
   if (Error err = r.getDim("vocab_size", c.vocabSize, true))
     return std::move(err);
+  if (c.vocabSize > detail::kMaxVocab)
+    return r.error("vocab_size", "value " + Twine(c.vocabSize) +
+                                     " exceeds the limit of " +
+                                     Twine(detail::kMaxVocab) + " tokens");
   if (Error err = r.getDim("hidden_size", c.hiddenSize, true))
     return std::move(err);
   if (Error err = r.getDim("num_hidden_layers", numLayers, true))

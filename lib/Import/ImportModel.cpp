@@ -330,9 +330,13 @@ namespace liquid {
 llvm::Expected<OwningOpRef<ModuleOp>>
 importModel(MLIRContext &context, const Checkpoint &checkpoint,
             const ImportOptions &options) {
-  if (options.maxContext < 1)
-    return llvm::createStringError("--max-context: must be positive, got " +
-                                   std::to_string(options.maxContext));
+  // Positions are 32-bit in the runtime; 2^24 tokens is already far past
+  // any model's training context.
+  constexpr int64_t kMaxContext = int64_t(1) << 24;
+  if (options.maxContext < 1 || options.maxContext > kMaxContext)
+    return llvm::createStringError(
+        "--max-context: must be in [1, " + std::to_string(kMaxContext) +
+        "] tokens, got " + std::to_string(options.maxContext));
   if (options.prefillChunk < 1 || options.prefillChunk > options.maxContext)
     return llvm::createStringError(
         "--prefill-chunk: must be in [1, max context " +

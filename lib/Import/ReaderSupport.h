@@ -45,6 +45,11 @@ std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> dims);
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 openFileForReading(llvm::StringRef path);
 
+/// Largest vocabulary accepted: twice the largest published ones (262,144).
+/// A session holds logits for a prefill chunk of this many columns, so a
+/// corrupt or absurd value must stop at import, naming the limit.
+constexpr int64_t kMaxVocab = int64_t(1) << 19;
+
 /// Deepest nesting of arrays and objects parseJSON accepts: llvm::json
 /// parses and destroys values recursively, and 50,000 levels overflow the
 /// stack. Real configs, headers and tokenizers nest fewer than 10.

@@ -22,6 +22,7 @@
 #include <ctime>
 #include <new>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace liquid::runtime;
@@ -151,6 +152,52 @@ void prepareEntry(lq_session &session, const lqm::EntryPoint &entry,
   }
 }
 
+/// The memory this process may use: physical memory, or less under an
+/// address-space or data limit (ulimit -v / -d).
+uint64_t memoryLimit() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  uint64_t limit = pages > 0 && pageSize > 0
+                       ? uint64_t(pages) * uint64_t(pageSize)
+                       : UINT64_MAX;
+  for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    rlimit r;
+    if (getrlimit(resource, &r) == 0 && r.rlim_cur != RLIM_INFINITY &&
+        uint64_t(r.rlim_cur) < limit)
+      limit = uint64_t(r.rlim_cur);
+  }
+  return limit;
+}
+
+/// Refuses, before allocating anything, a session larger than the memory
+/// the process may use: the key/value caches of a large max_context.
+lq_status checkSessionMemory(const lq_session &session, uint64_t maxTokens) {
+  const lqm::Artifact &artifact = *session.model->view.artifact;
+  uint64_t vocab = artifact.model()->vocab_size();
+  // Saturating sums: sizes come from the file.
+  auto add = [](uint64_t a, uint64_t b) {
+    uint64_t sum;
+    return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
+  };
+  uint64_t state = 0;
+  if (const auto *states = artifact.state())
+    for (const lqm::StateBuffer *buffer : *states)
+      state = add(state, buffer->size());
+  // maxTokens < 2^32 and vocab < 2^32: the I/O buffers cannot wrap.
+  uint64_t total = add(add(state, artifact.scratch_size()),
+                       maxTokens * 4 + (maxTokens + 1) * vocab * 4);
+  uint64_t limit = memoryLimit();
+  if (total <= limit)
+    return LQ_OK;
+  return fail(LQ_ERROR_OUT_OF_MEMORY,
+              "%s: session: needs %llu MiB (%llu MiB of state: key/value "
+              "caches for a max_context of %u tokens), more than the %llu "
+              "MiB of memory this process may use; compile the model with a "
+              "smaller --max-context",
+              session.model->path.c_str(), (unsigned long long)(total >> 20),
+              (unsigned long long)(state >> 20), artifact.max_context(),
+              (unsigned long long)(limit >> 20));
+}
+
 lq_status createSession(lq_session &session, int threads) {
   const lq_model &model = *session.model;
   const lqm::Artifact &artifact = *model.view.artifact;
@@ -159,6 +206,7 @@ lq_status createSession(lq_session &session, int threads) {
   if (maxTokens < model.view.decode->tokens())
     maxTokens = model.view.decode->tokens();
 
+  LQ_RETURN_IF_ERROR(checkSessionMemory(session, maxTokens));
   if (!session.tokens.allocate(maxTokens * sizeof(int32_t)))
     return outOfMemory(session, "the tokens buffer", maxTokens * 4);
   uint64_t logitsBytes;

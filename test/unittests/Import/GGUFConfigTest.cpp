@@ -155,6 +155,12 @@ TEST_F(GGUFReaderTest, ValuesTheDialectRejects) {
     expectError(load(b),
                 {file() + ": key '" + key + "': value 0 is out of range"});
   }
+  // A million-token vocabulary: refused naming the limit, before anything
+  // is sized by it.
+  b = base;
+  b.u32("lfm2.vocab_size", 1000000);
+  expectError(load(b), {file() + ": vocabulary size 1000000 is out of range "
+                                 "[1, 524288]"});
   b = base;
   b.arrI32("lfm2.attention.head_count_kv", {0, -2, 0});
   expectError(load(b), {file() + ": key 'lfm2.attention.head_count_kv': "
