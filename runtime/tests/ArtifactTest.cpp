@@ -322,6 +322,9 @@ TEST(Artifact, BadSchedules) {
       {"vocab", [](ArtifactSpec &s) { s.vocab = 0; }, "vocab_size is 0"},
       {"max context", [](ArtifactSpec &s) { s.maxContext = 0; },
        "max_context is 0"},
+      {"misaligned bindings",
+       [](ArtifactSpec &s) { s.entries[1].dispatches[1].misaligned = true; },
+       "entry point 'decode': misaligned bindings"},
       // The table against itself: a state's size, type and shape.
       {"state size",
        [](ArtifactSpec &s) { s.states[0].shape = {3}; },

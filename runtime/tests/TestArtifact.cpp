@@ -68,6 +68,20 @@ fb::Offset<lqm::Model> buildModel(fb::FlatBufferBuilder &fbb,
   return model.Finish();
 }
 
+/// `bindings` as a vector whose elements start 4 bytes off a multiple of 8
+/// (the builder builds back to front; the table's start is 8-aligned).
+fb::Offset<fb::Vector<const lqm::Binding *>>
+misalignedVector(fb::FlatBufferBuilder &fbb,
+                 const std::vector<lqm::Binding> &bindings) {
+  size_t bytes = bindings.size() * sizeof(lqm::Binding);
+  fbb.StartVector(bindings.size(), 4);
+  if ((fbb.GetSize() + bytes) % 8 == 0)
+    fbb.PushElement<uint32_t>(0);
+  fbb.PushBytes(reinterpret_cast<const uint8_t *>(bindings.data()), bytes);
+  return fb::Offset<fb::Vector<const lqm::Binding *>>(
+      fbb.EndVector(bindings.size()));
+}
+
 /// `target`'s code with its kernels' signatures written in.
 Bytes codeWithSignatures(const TargetSpec &target) {
   Bytes code = target.code;
@@ -125,8 +139,10 @@ Bytes liquid::runtime::test::writeArtifact(const ArtifactSpec &spec) {
       std::vector<lqm::Binding> bindings;
       for (const BindingSpec &b : d.bindings)
         bindings.emplace_back(b.kind, b.index, b.offset, b.size);
+      auto vector = d.misaligned ? misalignedVector(fbb, bindings)
+                                 : fbb.CreateVectorOfStructs(bindings);
       dispatches.push_back(
-          lqm::CreateDispatchDirect(fbb, d.kernel, d.workgroups, &bindings));
+          lqm::CreateDispatch(fbb, d.kernel, d.workgroups, vector));
     }
     std::vector<uint8_t> constants = {lqm::ConstantKind_Position};
     entries.push_back(lqm::CreateEntryPointDirect(fbb, e.name.c_str(), e.tokens,

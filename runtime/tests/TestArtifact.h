@@ -31,6 +31,9 @@ struct DispatchSpec {
   uint32_t kernel;
   uint32_t workgroups;
   std::vector<BindingSpec> bindings;
+  /// Places the bindings at a multiple of 4 that is not one of 8: a table
+  /// the flatbuffers Verifier accepts, where Binding may not be read.
+  bool misaligned = false;
 };
 struct EntrySpec {
   std::string name;
