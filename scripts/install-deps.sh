@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what Liquid needs on Debian 12: LLVM/MLIR 22, lld, FlatBuffers,
+# Installs what Liquid needs on Debian 12: LLVM/MLIR 22, lld, clang 22 and
+# its sanitizer runtimes (scripts/test.sh --sanitize), FlatBuffers,
 # GoogleTest, Google Benchmark, CMake and Ninja. Safe to run again.
 # `install-deps.sh --list` prints the package names and installs nothing.
 set -euo pipefail
 
 packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools liblld-22-dev clang-22
+  libclang-rt-22-dev
   libflatbuffers-dev flatbuffers-compiler libgtest-dev libbenchmark-dev
   cmake ninja-build g++ python3
 )

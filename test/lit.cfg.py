@@ -25,3 +25,11 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.liquid_tools_dir, append_path=True)
 
+# Sanitized builds: the options scripts/test.sh --sanitize sets reach the
+# tools, and tests that cannot run under a sanitizer (an address-space
+# limit under ASan's shadow memory) say so with `UNSUPPORTED: asan`.
+llvm_config.with_system_environment(
+    ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"])
+if "address" in config.liquid_sanitize:
+    config.available_features.add("asan")
+
