@@ -15,6 +15,7 @@
 #include "ReaderSupport.h"
 #include "liquid/Import/GGUFFormat.h"
 #include "liquid/Import/TensorNames.h"
+#include "liquid/Support/OutputFile.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Endian.h"
@@ -22,7 +23,11 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <cerrno>
+#include <cstring>
 #include <limits>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace liquid;
 using llvm::Error;
@@ -136,11 +141,23 @@ detail::checkedNumElements(llvm::ArrayRef<int64_t> dims) {
 
 Expected<std::unique_ptr<llvm::MemoryBuffer>>
 detail::openFileForReading(StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false,
-                                            /*IsVolatile=*/false);
+  // A FIFO is refused, not waited on: opened non-blocking, checked regular.
+  std::string error;
+  int fd = openRegularFile(path.str(), error);
+  if (fd < 0)
+    return llvm::createStringError(error);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return readerError(path, Twine("cannot stat: ") + strerror(err));
+  }
+  auto buffer = llvm::MemoryBuffer::getOpenFile(
+      llvm::sys::fs::convertFDToNativeFile(fd), path, uint64_t(st.st_size),
+      /*RequiresNullTerminator=*/false, /*IsVolatile=*/false);
+  ::close(fd);
   if (!buffer)
-    return readerError(path, "cannot open: " + buffer.getError().message());
+    return readerError(path, "cannot read: " + buffer.getError().message());
   return std::move(*buffer);
 }
 
@@ -241,27 +258,27 @@ Expected<std::unique_ptr<Checkpoint>> liquid::readCheckpoint(StringRef path) {
     return readHFCheckpoint(path);
 
   // Sniff the magic from the first 4 bytes only; the GGUF reader maps the
-  // file itself.
-  Expected<llvm::sys::fs::file_t> fd =
-      llvm::sys::fs::openNativeFileForRead(path);
-  if (!fd)
-    return detail::readerError(path, "cannot open: " +
-                                         llvm::toString(fd.takeError()));
+  // file itself. A FIFO or a device is refused here, not waited on.
+  std::string error;
+  int fd = openRegularFile(path.str(), error);
+  if (fd < 0)
+    return llvm::createStringError(error);
   char magic[4];
   size_t got = 0;
   while (got < sizeof(magic)) {
-    Expected<size_t> n = llvm::sys::fs::readNativeFile(
-        *fd, llvm::MutableArrayRef<char>(magic + got, sizeof(magic) - got));
-    if (!n) {
-      llvm::sys::fs::closeFile(*fd);
-      return detail::readerError(path, "cannot read: " +
-                                           llvm::toString(n.takeError()));
+    ssize_t n = ::read(fd, magic + got, sizeof(magic) - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return detail::readerError(path, Twine("cannot read: ") + strerror(err));
     }
-    if (*n == 0)
+    if (n == 0)
       break;
-    got += *n;
+    got += size_t(n);
   }
-  llvm::sys::fs::closeFile(*fd);
+  ::close(fd);
   if (got == sizeof(magic) &&
       llvm::support::endian::read32le(magic) == gguf::kMagic)
     return readGGUFCheckpoint(path);

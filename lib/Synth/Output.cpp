@@ -2,8 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// Temporary files come from llvm::sys::fs::TempFile (removed on fatal
-// signals, renamed on keep). A temporary directory replaces its target by
+// Files go through liquid::OutputFile (an unnamed temporary file, linked
+// and renamed on commit). A temporary directory replaces its target by
 // two renames: the old target aside, the new one in, then the old one is
 // deleted; only directories that hold checkpoint files alone are replaced,
 // so a mistyped -o never deletes anything else.
@@ -36,28 +36,18 @@ llvm::Error liquid::synth::fileError(llvm::StringRef path, llvm::StringRef what,
 // AtomicFile
 //===----------------------------------------------------------------------===//
 
-AtomicFile::AtomicFile(std::string target, fs::TempFile file)
-    : target(std::move(target)), temp(std::move(file)) {
-  stream = std::make_unique<llvm::raw_fd_ostream>(temp->FD,
-                                                  /*shouldClose=*/false);
-}
-
-AtomicFile::~AtomicFile() {
-  stream.reset();
-  if (temp)
-    llvm::consumeError(temp->discard());
-}
+AtomicFile::~AtomicFile() { stream.reset(); }
 
 llvm::Expected<std::unique_ptr<AtomicFile>>
 AtomicFile::create(llvm::StringRef target) {
-  if (fs::is_directory(target))
-    return fileError(target, "cannot write output file", "is a directory");
-  auto file = fs::TempFile::create(target + ".tmp-%%%%%%");
-  if (!file)
-    return fileError(target, "cannot create output file",
-                     llvm::toString(file.takeError()));
-  return std::unique_ptr<AtomicFile>(
-      new AtomicFile(target.str(), std::move(*file)));
+  std::unique_ptr<AtomicFile> out(new AtomicFile());
+  out->target = target.str();
+  std::string error;
+  if (!out->file.open(out->target, error))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
+  out->stream = std::make_unique<llvm::raw_fd_ostream>(out->file.fd(),
+                                                       /*shouldClose=*/false);
+  return std::move(out);
 }
 
 llvm::Error AtomicFile::commit() {
@@ -68,11 +58,9 @@ llvm::Error AtomicFile::commit() {
     return fileError(target, "cannot write output file", why);
   }
   stream.reset();
-  llvm::Error err = temp->keep(target);
-  temp.reset();
-  if (err)
-    return fileError(target, "cannot rename output into place",
-                     llvm::toString(std::move(err)));
+  std::string error;
+  if (!file.commit(error))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
   return llvm::Error::success();
 }
 

@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace liquid::run;
 using namespace liquid::tools;
@@ -175,16 +177,24 @@ std::string liquid::run::parseTokens(const std::string &text,
   return "";
 }
 
-std::string liquid::run::readFile(const std::string &path, std::string &out) {
-  FILE *f = fopen(path.c_str(), "rb");
-  if (!f)
-    return path + ": cannot open: " + strerror(errno);
+std::string liquid::run::readFile(const std::string &path, std::string &out,
+                                  bool regularOnly) {
+  std::string error;
+  int fd = regularOnly ? liquid::openRegularFile(path, error)
+                       : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return regularOnly ? error : path + ": cannot open: " + strerror(errno);
   char buffer[65536];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, f)) > 0)
-    out.append(buffer, n);
-  bool ok = !ferror(f);
-  std::string why = strerror(errno);
-  fclose(f);
-  return ok ? "" : path + ": cannot read: " + why;
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      error = path + ": cannot read: " + strerror(errno);
+      break;
+    }
+    out.append(buffer, size_t(n));
+  }
+  ::close(fd);
+  return error;
 }

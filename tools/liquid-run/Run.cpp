@@ -29,24 +29,14 @@ double perSecond(size_t tokens, double seconds) {
 
 } // namespace
 
-LogitsDump::~LogitsDump() {
-  if (file) {
-    fclose(file);
-    remove(temporary.c_str());
-  }
-}
-
 std::string LogitsDump::open(const std::string &path) {
-  final = path;
-  temporary = path + ".tmp";
-  file = fopen(temporary.c_str(), "wb");
-  if (!file)
-    return path + ": cannot write: " + strerror(errno);
-  return "";
+  std::string error;
+  file.open(path, error);
+  return error;
 }
 
 std::string LogitsDump::write(const float *values, size_t count) {
-  if (!file)
+  if (!active())
     return "";
   for (size_t i = 0; i < count; ++i) {
     uint32_t bits;
@@ -54,24 +44,26 @@ std::string LogitsDump::write(const float *values, size_t count) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     bits = __builtin_bswap32(bits);
 #endif
-    if (fwrite(&bits, 4, 1, file) != 1)
-      return final + ": cannot write: " + strerror(errno);
+    const char *bytes = reinterpret_cast<const char *>(&bits);
+    buffer.insert(buffer.end(), bytes, bytes + 4);
   }
-  return "";
+  return buffer.size() >= (1 << 16) ? flush() : "";
+}
+
+std::string LogitsDump::flush() {
+  std::string error;
+  file.write(buffer.data(), buffer.size(), error);
+  buffer.clear();
+  return error;
 }
 
 std::string LogitsDump::commit() {
-  if (!file)
+  if (!active())
     return "";
-  bool ok = fflush(file) == 0;
-  ok &= fclose(file) == 0;
-  file = nullptr;
-  if (!ok || rename(temporary.c_str(), final.c_str()) != 0) {
-    std::string why = strerror(errno);
-    remove(temporary.c_str());
-    return final + ": cannot write: " + why;
-  }
-  return "";
+  std::string error = flush();
+  if (error.empty())
+    file.commit(error);
+  return error;
 }
 
 Runner::~Runner() {
@@ -162,7 +154,7 @@ static const char kSessionMagic[8] = {'L', 'Q', 'R', 'U', 'N', 'S', 'S', '1'};
 
 std::string Runner::loadSession(const std::string &path) {
   std::string bytes;
-  std::string error = readFile(path, bytes);
+  std::string error = readFile(path, bytes, /*regularOnly=*/true);
   if (!error.empty())
     return error;
   uint64_t count = 0;
@@ -200,19 +192,12 @@ std::string Runner::saveSession(const std::string &path) const {
   if (lq_session_snapshot(session, bytes.data() + header,
                           bytes.size() - header) != LQ_OK)
     return lq_last_error();
-  std::string temporary = path + ".tmp";
-  FILE *f = fopen(temporary.c_str(), "wb");
-  if (!f)
-    return path + ": cannot write: " + strerror(errno);
-  bool ok = fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok &= fflush(f) == 0;
-  ok &= fclose(f) == 0;
-  if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {
-    std::string why = strerror(errno);
-    remove(temporary.c_str());
-    return path + ": cannot write: " + why;
-  }
-  return "";
+  liquid::OutputFile file;
+  std::string error;
+  if (!file.open(path, error) || !file.write(bytes.data(), bytes.size(), error))
+    return error;
+  file.commit(error);
+  return error;
 }
 
 void Runner::reset() {

@@ -13,6 +13,7 @@
 #define LIQUID_TOOLS_LIQUID_RUN_RUN_H
 
 #include "Utf8Pieces.h"
+#include "liquid/Support/OutputFile.h"
 #include "liquid/runtime.h"
 
 #include <cstdio>
@@ -37,21 +38,24 @@ struct Options {
 std::string parseArgs(int argc, char **argv, Options &options);
 /// "1,2,3" to ids; an error names the bad entry.
 std::string parseTokens(const std::string &text, std::vector<int32_t> &ids);
-/// The whole of `path`, or an error message.
-std::string readFile(const std::string &path, std::string &out);
+/// The whole of `path`, or an error message. `regularOnly` refuses FIFOs,
+/// devices and directories (a session file); a prompt may come from a pipe.
+std::string readFile(const std::string &path, std::string &out,
+                     bool regularOnly = false);
 
 /// Raw little-endian float32 rows into FILE.tmp, renamed on commit.
 class LogitsDump {
 public:
-  ~LogitsDump();
   std::string open(const std::string &path);
-  bool active() const { return file != nullptr; }
+  bool active() const { return file.fd() >= 0; }
   std::string write(const float *values, size_t count);
   std::string commit();
 
 private:
-  FILE *file = nullptr;
-  std::string final, temporary;
+  std::string flush();
+
+  liquid::OutputFile file;
+  std::vector<char> buffer;
 };
 
 /// A model, one session and a sampler. Errors are messages ("" for none).

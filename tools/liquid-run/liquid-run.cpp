@@ -10,7 +10,9 @@
 // prints -n generated ids on one line, comma-separated (no stop at EOS: for
 // scripts and reference comparisons). Speeds go to stderr either way.
 // --dump-logits FILE writes raw little-endian float32 logits, one row of
-// vocab_size per evaluated position, through FILE.tmp and a rename.
+// vocab_size per evaluated position, whole or not at all (an unnamed
+// temporary file renamed into place; a device such as /dev/null written in
+// place).
 // Errors read "liquid-run: error: <file>: <what>: <why>" and exit 1.
 //
 //===----------------------------------------------------------------------===//

@@ -19,6 +19,7 @@
 #include "liquid/Import/ImportModel.h"
 #include "liquid/InitAll.h"
 #include "liquid/Pipelines/Pipelines.h"
+#include "liquid/Support/OutputFile.h"
 #include "liquid/Target/CPU/ObjectCode.h"
 
 #include "mlir/IR/AsmState.h"
@@ -104,6 +105,33 @@ static void dropFromPageCache(const std::string &path) {
   ::close(fd);
 }
 
+/// Writes `path` ("-": stdout) whole or not at all: an unnamed temporary
+/// file renamed into place, nothing left behind on an error, a signal or a
+/// full disk; written through a symbolic link, in place for a device
+/// (liquid/Support/OutputFile.h).
+static llvm::Error
+writeOutput(const std::string &path,
+            llvm::function_ref<llvm::Error(llvm::raw_ostream &)> write) {
+  if (path == "-")
+    return write(llvm::outs());
+  liquid::OutputFile file;
+  std::string error;
+  if (!file.open(path, error))
+    return llvm::createStringError(error);
+  llvm::raw_fd_ostream os(file.fd(), /*shouldClose=*/false);
+  if (llvm::Error e = write(os))
+    return llvm::createStringError(path + ": " + llvm::toString(std::move(e)));
+  os.flush();
+  if (os.has_error()) {
+    std::string why = os.error().message();
+    os.clear_error();
+    return llvm::createStringError(path + ": cannot write output file: " + why);
+  }
+  if (!file.commit(error))
+    return llvm::createStringError(error);
+  return llvm::Error::success();
+}
+
 static int emitArtifact(const liquid::Checkpoint &checkpoint,
                          mlir::ModuleOp module,
                          const liquid::CPUTarget &target) {
@@ -126,13 +154,11 @@ static int emitArtifact(const liquid::Checkpoint &checkpoint,
   parts.module = module;
   parts.target = target;
   parts.code = std::move(*code);
-  // Written to a temporary file and renamed: never a half-written output.
-  if (llvm::Error error = llvm::writeToOutput(
-          output, [&](llvm::raw_ostream &os) -> llvm::Error {
+  if (llvm::Error error =
+          writeOutput(output, [&](llvm::raw_ostream &os) -> llvm::Error {
             return liquid::writeArtifact(parts, os);
           }))
-    return fail(llvm::createStringError(output + ": " +
-                                        llvm::toString(std::move(error))));
+    return fail(std::move(error));
   if (output != "-")
     dropFromPageCache(output);
   return 0;
@@ -196,16 +222,13 @@ int main(int argc, char **argv) {
   if (compileTo == Phase::Artifact)
     return emitArtifact(**checkpoint, **module, *target);
 
-  // Written to a temporary file and renamed: never a half-written output.
-  if (llvm::Error error = llvm::writeToOutput(
-          outputPath, [&](llvm::raw_ostream &os) -> llvm::Error {
-            (*module)->print(
-                os, mlir::OpPrintingFlags().printNameLocAsPrefix());
+  if (llvm::Error error =
+          writeOutput(outputPath, [&](llvm::raw_ostream &os) -> llvm::Error {
+            (*module)->print(os,
+                             mlir::OpPrintingFlags().printNameLocAsPrefix());
             os << "\n";
             return llvm::Error::success();
           }))
-    return fail(llvm::createStringError(
-        outputPath + ": cannot write: " +
-        llvm::errorToErrorCode(std::move(error)).message()));
+    return fail(std::move(error));
   return 0;
 }

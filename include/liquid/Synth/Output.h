@@ -3,16 +3,20 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The pieces that make liquid-synth's output all-or-nothing: a file written
-// under a temporary name in the target's directory and renamed over the
-// target on commit, and a temporary directory that replaces the target
-// directory the same way. Anything not committed is removed when the object
-// dies (and temporary files also on a fatal signal). Progress prints a line
+// to an unnamed temporary file in the target's directory and renamed over
+// the target on commit (liquid/Support/OutputFile.h: nothing left behind
+// even on SIGKILL; symbolic links written through), and a temporary
+// directory that replaces the target directory the same way. Anything not
+// committed is removed when the object dies (temporary directories also on
+// a fatal signal). Progress prints a line
 // on stderr at every tenth of a long write.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef LIQUID_SYNTH_OUTPUT_H
 #define LIQUID_SYNTH_OUTPUT_H
+
+#include "liquid/Support/OutputFile.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -37,9 +41,9 @@ public:
   llvm::Error commit();
 
 private:
-  AtomicFile(std::string target, llvm::sys::fs::TempFile file);
+  AtomicFile() = default;
   std::string target;
-  std::optional<llvm::sys::fs::TempFile> temp;
+  OutputFile file;
   std::unique_ptr<llvm::raw_fd_ostream> stream;
 };
 
