@@ -23,9 +23,12 @@ namespace lqm = liquid::lqm;
 
 namespace {
 
-lq_status openModel(const char *path, lq_model &model) {
+lq_status loadModel(const char *path, lq_model &model,
+                    ArtifactChecksum checksum) {
   model.path = path;
-  LQ_RETURN_IF_ERROR(openArtifact(path, model.file, model.view));
+  LQ_RETURN_IF_ERROR(model.file.open(path));
+  LQ_RETURN_IF_ERROR(verifyArtifact(model.file.data(), model.file.size(), path,
+                                    model.view, checksum));
   LQ_RETURN_IF_ERROR(selectTarget(model.view, path, model.target));
   const lqm::Segment &code = *model.target->code();
   LQ_RETURN_IF_ERROR(
@@ -54,6 +57,12 @@ lq_status openModel(const char *path, lq_model &model) {
 } // namespace
 
 extern "C" lq_status lq_model_open(const char *path, lq_model **out) {
+  return openModel(path, ArtifactChecksum::Check, out);
+}
+
+lq_status liquid::runtime::openModel(const char *path,
+                                     ArtifactChecksum checksum,
+                                     lq_model **out) {
   if (!out)
     return fail(LQ_ERROR_INVALID_ARGUMENT, "lq_model_open: out is null");
   *out = nullptr;
@@ -62,7 +71,7 @@ extern "C" lq_status lq_model_open(const char *path, lq_model **out) {
   auto *model = new (std::nothrow) lq_model;
   if (!model)
     return fail(LQ_ERROR_OUT_OF_MEMORY, "%s: out of memory", path);
-  lq_status status = openModel(path, *model);
+  lq_status status = loadModel(path, *model, checksum);
   if (status != LQ_OK) {
     delete model;
     return status;

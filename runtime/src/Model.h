@@ -146,4 +146,13 @@ struct lq_session {
   std::vector<liquid::runtime::KernelCounters> profile;
 };
 
+namespace liquid::runtime {
+
+/// lq_model_open, with the checksum comparison optional: the fuzz target of
+/// damaged tables skips it to reach the checks behind it.
+lq_status openModel(const char *path, ArtifactChecksum checksum,
+                    lq_model **out);
+
+} // namespace liquid::runtime
+
 #endif // LIQUID_RUNTIME_MODEL_H

@@ -8,6 +8,8 @@
 
 #include "Run.h"
 
+#include "liquid/format.h"
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -148,9 +150,14 @@ std::string Runner::finish() {
 }
 
 /// A session file: this magic, the number of tokens (u64), the tokens
-/// (i32), then the runtime's snapshot (which carries the artifact's
-/// identity and a checksum of the state). Host byte order.
-static const char kSessionMagic[8] = {'L', 'Q', 'R', 'U', 'N', 'S', 'S', '1'};
+/// (i32), the checksum of those two (u64, lqm_checksum), then the
+/// runtime's snapshot (which carries the artifact's identity and a checksum
+/// of the state). Host byte order.
+static const char kSessionMagic[8] = {'L', 'Q', 'R', 'U', 'N', 'S', 'S', '2'};
+
+static uint64_t tokensChecksum(const char *countAndTokens, size_t size) {
+  return lqm_checksum(LQM_CHECKSUM_SEED, countAndTokens, size);
+}
 
 std::string Runner::loadSession(const std::string &path) {
   std::string bytes;
@@ -161,12 +168,16 @@ std::string Runner::loadSession(const std::string &path) {
   if (bytes.size() < 16 || memcmp(bytes.data(), kSessionMagic, 8) != 0)
     return path + ": not a liquid-run session file";
   memcpy(&count, bytes.data() + 8, 8);
-  if (count > (bytes.size() - 16) / 4 || count > info.max_context)
+  if (count > info.max_context || 24 + count * 4 > bytes.size())
     return path + ": truncated or damaged session file";
+  uint64_t stored;
+  memcpy(&stored, bytes.data() + 16 + count * 4, 8);
+  if (stored != tokensChecksum(bytes.data() + 8, 8 + count * 4))
+    return path + ": damaged session file: its token list fails its checksum";
   std::vector<int32_t> tokens(count);
   memcpy(tokens.data(), bytes.data() + 16, count * 4);
-  const char *snapshot = bytes.data() + 16 + count * 4;
-  size_t size = bytes.size() - 16 - count * 4;
+  const char *snapshot = bytes.data() + 24 + count * 4;
+  size_t size = bytes.size() - 24 - count * 4;
   if (lq_session_restore(session, snapshot, size) != LQ_OK)
     return path + ": cannot restore the session: " + lq_last_error();
   if (lq_session_position(session) != count) {
@@ -187,6 +198,8 @@ std::string Runner::saveSession(const std::string &path) const {
   uint64_t count = history.size();
   bytes.append(reinterpret_cast<const char *>(&count), 8);
   bytes.append(reinterpret_cast<const char *>(history.data()), count * 4);
+  uint64_t checksum = tokensChecksum(bytes.data() + 8, bytes.size() - 8);
+  bytes.append(reinterpret_cast<const char *>(&checksum), 8);
   size_t header = bytes.size();
   bytes.resize(header + lq_session_snapshot_size(session));
   if (lq_session_snapshot(session, bytes.data() + header,
