@@ -200,9 +200,8 @@ llvm::Error Planner::placeScratch(func::FuncOp entry) {
         live.push_back({Value(), &op, bytes, index, index});
     ++index;
   }
-  llvm::stable_sort(live, [](const Buffer &a, const Buffer &b) {
-    return a.first < b.first;
-  });
+  // `live` is in order of first use already: each buffer was added at the
+  // operation that first uses it.
   struct Placed {
     uint64_t offset, size;
     unsigned last;

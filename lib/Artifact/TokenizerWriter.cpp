@@ -116,8 +116,10 @@ liquid::writeTokenizer(flatbuffers::FlatBufferBuilder &fbb,
         tok.kinds[i] == TokenType::UserDefined ||
         tok.kinds[i] == TokenType::Unknown)
       special.push_back(static_cast<uint32_t>(i));
-  std::stable_sort(special.begin(), special.end(), [&](uint32_t a, uint32_t b) {
-    return pieceOfId(a).size() > pieceOfId(b).size();
+  // Longest first; among equal lengths, lower ids first.
+  std::sort(special.begin(), special.end(), [&](uint32_t a, uint32_t b) {
+    size_t la = pieceOfId(a).size(), lb = pieceOfId(b).size();
+    return la != lb ? la > lb : a < b;
   });
 
   std::vector<uint32_t> endIds(tok.endIds.begin(), tok.endIds.end());

@@ -231,8 +231,10 @@ Routing reference::routeExperts(llvm::ArrayRef<float> logits,
   }
   std::vector<int64_t> order(E);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int64_t a, int64_t b) { return score[a] > score[b]; });
+  // Ties go to the lower expert index.
+  std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return score[a] != score[b] ? score[a] > score[b] : a < b;
+  });
 
   Routing routing;
   routing.experts.assign(order.begin(), order.begin() + k);

@@ -228,12 +228,13 @@ lq_status createSession(lq_session &session, int threads) {
         return outOfMemory(session, states->Get(i)->name()->c_str(),
                            states->Get(i)->size());
   }
-  // Chunks by size, largest first, each with its two logits forms.
+  // Chunks by size, largest first, each with its two logits forms; equal
+  // sizes keep the artifact's order (an insertion sort: a few entries).
   std::vector<const lqm::EntryPoint *> chunks = model.view.chunks;
-  std::stable_sort(chunks.begin(), chunks.end(),
-                   [](const lqm::EntryPoint *a, const lqm::EntryPoint *b) {
-                     return a->tokens() > b->tokens();
-                   });
+  for (size_t i = 1; i < chunks.size(); ++i)
+    for (size_t j = i; j > 0 && chunks[j - 1]->tokens() < chunks[j]->tokens();
+         --j)
+      std::swap(chunks[j - 1], chunks[j]);
   for (const lqm::EntryPoint *entry : chunks) {
     if (session.chunks.empty() || session.chunks.back().tokens != entry->tokens())
       session.chunks.push_back({entry->tokens(), {}, {}});

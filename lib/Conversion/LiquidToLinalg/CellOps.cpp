@@ -291,7 +291,10 @@ struct LTCLowering : OpRewritePattern<LTCOp> {
                            toF32(nb, nl, args[2]))
                     .getResult();
               });
-          auto [numS, denS] = synapses(
+          // Named values, not structured bindings: the lambdas below
+          // capture them (capturing bindings is C++20).
+          Value numS, denS;
+          std::tie(numS, denS) = synapses(
               b, l, softplus, x, op.getSensorySigma(), op.getSensoryMu(),
               op.getSensoryW(), op.getSensoryErev(), op.getSensoryMask());
           auto ode = scf::ForOp::create(

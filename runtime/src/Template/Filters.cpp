@@ -200,9 +200,10 @@ bool Interpreter::sort(const Node &n, std::vector<Value> &items,
     return false;
   std::vector<size_t> order(items.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+  // Stable: equal keys keep their order (the index breaks ties).
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     int c = compare(keys[a], keys[b], caseSensitive);
-    return reverse ? c > 0 : c < 0;
+    return c != 0 ? (reverse ? c > 0 : c < 0) : a < b;
   });
   std::vector<Value> sorted;
   for (size_t i : order)

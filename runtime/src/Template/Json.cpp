@@ -432,10 +432,11 @@ bool write(const Value &value, const JsonStyle &style, uint32_t depth,
     for (const Object::Entry &entry : object.entries())
       entries.push_back(&entry);
     if (style.sortKeys)
-      std::stable_sort(entries.begin(), entries.end(),
-                       [](const Object::Entry *a, const Object::Entry *b) {
-                         return a->first < b->first;
-                       });
+      // Keys are unique within an object: no ties.
+      std::sort(entries.begin(), entries.end(),
+                [](const Object::Entry *a, const Object::Entry *b) {
+                  return a->first < b->first;
+                });
   }
   auto newline = [&](uint32_t level) {
     if (style.indent <= 0)

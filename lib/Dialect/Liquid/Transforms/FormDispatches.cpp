@@ -298,7 +298,10 @@ void DispatchFormer::formExperts(MoEExpertsOp op) {
         Value gate = sliceExpert(kb, l, a[3], e);
         Value up = sliceExpert(kb, l, a[4], e);
         Value down = sliceExpert(kb, l, a[5], e);
-        auto [list, count] = routedPairs(
+        // Named values, not structured bindings: the lambdas below capture
+        // them (capturing bindings is C++20).
+        Value list, count;
+        std::tie(list, count) = routedPairs(
             kb, l, a[1], e,
             tensor::EmptyOp::create(kb, l, ArrayRef<int64_t>{tokens},
                                     kb.getI32Type()));
