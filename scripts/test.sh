@@ -6,9 +6,11 @@
 #   scripts/test.sh --sanitize   the compiler, runtime, tools and tests built
 #                                with clang's AddressSanitizer and
 #                                UndefinedBehaviorSanitizer in
-#                                build-sanitize/, the whole suite run there;
-#                                then the runtime and its unit tests under
-#                                ThreadSanitizer in build-tsan/
+#                                build-sanitize/ (scripts/build-sanitize.sh,
+#                                which scripts/fuzz.sh shares), the whole
+#                                suite run there; then the runtime and its
+#                                unit tests under ThreadSanitizer in
+#                                build-tsan/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
@@ -31,16 +33,8 @@ export ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=1:abort_on_error=0:stric
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-22/bin/llvm-symbolizer
-sanitized=(-G Ninja -DCMAKE_BUILD_TYPE=Release
-  -DCMAKE_C_COMPILER=/usr/lib/llvm-22/bin/clang
-  -DCMAKE_CXX_COMPILER=/usr/lib/llvm-22/bin/clang++
-  "-DCMAKE_C_FLAGS_RELEASE=-O1 -gline-tables-only -DNDEBUG"
-  "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only -DNDEBUG")
-
 start=$SECONDS
-[ -f build-sanitize/build.ninja ] ||
-  cmake -S . -B build-sanitize "${sanitized[@]}" -DLIQUID_SANITIZE=address,undefined
-cmake --build build-sanitize -j "$jobs"
+scripts/build-sanitize.sh
 echo "test.sh: ASan+UBSan build: $((SECONDS - start)) s"
 start=$SECONDS
 status=0
@@ -49,7 +43,12 @@ echo "test.sh: ASan+UBSan suite: $((SECONDS - start)) s"
 
 start=$SECONDS
 [ -f build-tsan/build.ninja ] ||
-  cmake -S runtime -B build-tsan "${sanitized[@]}" -DLIQUID_SANITIZE=thread
+  cmake -S runtime -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=/usr/lib/llvm-22/bin/clang \
+    -DCMAKE_CXX_COMPILER=/usr/lib/llvm-22/bin/clang++ \
+    "-DCMAKE_C_FLAGS_RELEASE=-O1 -gline-tables-only -DNDEBUG" \
+    "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only -DNDEBUG" \
+    -DLIQUID_SANITIZE=thread
 cmake --build build-tsan -j "$jobs"
 ctest --test-dir build-tsan --output-on-failure -j "$jobs" || status=$?
 echo "test.sh: TSan runtime build and tests: $((SECONDS - start)) s"
