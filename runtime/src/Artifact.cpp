@@ -236,6 +236,8 @@ lq_status Checker::checkState(const lqm::StateBuffer &state) {
              ull(state.size()), ull(bytes));
     return invalid(what, why);
   }
+  if (state.kind() > lqm::StateKind_MAX)
+    return invalid(what, "unknown state kind");
   // Snapshots and resets read a cache as [heads, capacity, head_dim].
   bool cache = state.kind() == lqm::StateKind_KeyCache ||
                state.kind() == lqm::StateKind_ValueCache;
@@ -243,8 +245,6 @@ lq_status Checker::checkState(const lqm::StateBuffer &state) {
                 uint64_t(shape->Get(1)) != artifact.max_context()))
     return invalid(what, "a key/value cache is not [heads, max_context, "
                          "head_dim]");
-  if (state.kind() > lqm::StateKind_MAX)
-    return invalid(what, "unknown state kind");
   return LQ_OK;
 }
 
@@ -295,7 +295,8 @@ lq_status Checker::run() {
   if (const auto *weights = artifact.weights())
     for (const lqm::Weight *weight : *weights) {
       if (!aligned(weight->shape()))
-        return invalid(weight->name()->c_str(), "misaligned shape");
+        return invalid(("weight '" + weight->name()->str() + "'").c_str(),
+                       "misaligned shape");
       LQ_RETURN_IF_ERROR(
           checkSegment(*weight->data(), weight->name()->c_str()));
     }

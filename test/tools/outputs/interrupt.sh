@@ -1,31 +1,44 @@
 #!/bin/sh
-# interrupt.sh SIGNAL DIR COMMAND...
+# interrupt.sh SIGNAL --temp-in DIR COMMAND...
+# interrupt.sh SIGNAL --output FILE COMMAND...
 #
-# Runs COMMAND in the background and, once it holds a temporary file open
-# in DIR (its output being written: an unnamed file, which /proc shows as
-# "DIR/#N (deleted)", or a named DIR/*.tmp-*), stops it, sends SIGNAL and
-# lets it go on. Prints
-# the exit status as a signal name ("killed by TERM") or "exit N", then what
-# DIR holds afterwards, one name a line: a tool that leaves nothing behind
-# prints the status line only.
+# Runs COMMAND in the background and, once it is in the middle of writing,
+# stops it, sends SIGNAL and lets it go on. "In the middle of writing" is,
+# with --temp-in, holding a temporary file open in DIR (an unnamed file,
+# which /proc shows as "DIR/#N (deleted)", or a named DIR/*.tmp-*), or, with
+# --output, having streamed something to its stdout, which goes to FILE.
+# Prints the exit status as a signal name ("killed by TERM") or "exit N",
+# then, with --temp-in, what DIR holds afterwards, one name a line: a tool
+# that leaves nothing behind prints the status line only.
 set -u
-signal=$1 dir=$(cd "$2" && pwd) && shift 2
+signal=$1 mode=$2 where=$3 && shift 3
 # A background command of a shell starts with SIGINT ignored: give it the
 # default action back, as a terminal's Ctrl-C would find it.
-env --default-signal=INT "$@" &
+case $mode in
+  --temp-in) dir=$(cd "$where" && pwd); env --default-signal=INT "$@" & ;;
+  --output) env --default-signal=INT "$@" > "$where" 2> /dev/null & ;;
+  *) echo "interrupt.sh: unknown mode $mode" >&2; exit 2 ;;
+esac
 pid=$!
-tries=0
-while :; do
-  found=no
+
+writing() {
+  if [ "$mode" = --output ]; then
+    [ -s "$where" ]
+    return
+  fi
   for fd in /proc/$pid/fd/*; do
     case $(readlink "$fd" 2>/dev/null) in
-      "$dir"/*" (deleted)" | "$dir"/*.tmp-*) found=yes ;;
+      "$dir"/*" (deleted)" | "$dir"/*.tmp-*) return 0 ;;
     esac
   done
-  [ $found = yes ] && break
+  return 1
+}
+
+tries=0
+until writing; do
   tries=$((tries + 1))
   if [ $tries -gt 3000 ] || ! kill -0 $pid 2>/dev/null; then
-    echo "interrupt.sh: $* never opened a file in $dir" >&2
+    echo "interrupt.sh: $* was never seen writing" >&2
     exit 1
   fi
   sleep 0.01
@@ -40,4 +53,4 @@ if [ $status -gt 128 ]; then
 else
   echo "exit $status"
 fi
-ls -A "$dir"
+[ "$mode" = --output ] || ls -A "$dir"
