@@ -113,6 +113,8 @@ private:
   lq_status checkSegment(const lqm::Segment &segment, const char *label);
   lq_status checkState(const lqm::StateBuffer &state);
   lq_status checkEntryPoint(const lqm::EntryPoint &entry);
+  lq_status checkDistinct(const lqm::EntryPoint &entry, unsigned dispatch,
+                          const flatbuffers::Vector<const lqm::Binding *> &bindings);
   lq_status checkBinding(const lqm::EntryPoint &entry, unsigned dispatch,
                          unsigned index, const lqm::Binding &binding);
   lq_status invalid(const char *what, const char *why);
@@ -216,6 +218,44 @@ lq_status Checker::checkBinding(const lqm::EntryPoint &entry, unsigned dispatch,
   return invalid(what, why);
 }
 
+/// Kernels assume distinct bindings never overlap (they are noalias), and
+/// the memory plan never binds one buffer twice to a dispatch: two scratch
+/// ranges that overlap, one state buffer twice or the logits twice are a
+/// damaged table. Read-only tokens and weights may repeat.
+lq_status Checker::checkDistinct(
+    const lqm::EntryPoint &entry, unsigned dispatch,
+    const flatbuffers::Vector<const lqm::Binding *> &bindings) {
+  for (unsigned i = 0; i < bindings.size(); ++i)
+    for (unsigned j = i + 1; j < bindings.size(); ++j) {
+      const lqm::Binding &a = *bindings.Get(i), &b = *bindings.Get(j);
+      if (a.kind() != b.kind())
+        continue;
+      bool overlap = false;
+      switch (a.kind()) {
+      case lqm::BindingKind_Logits:
+        overlap = true;
+        break;
+      case lqm::BindingKind_State:
+        overlap = a.index() == b.index();
+        break;
+      case lqm::BindingKind_Scratch: // Ranges checked inside scratch_size.
+        overlap = a.size() && b.size() && a.offset() < b.offset() + b.size() &&
+                  b.offset() < a.offset() + a.size();
+        break;
+      default:
+        break;
+      }
+      if (overlap) {
+        char what[160], why[80];
+        snprintf(what, sizeof(what), "entry point '%s' dispatch %u",
+                 entry.name()->c_str(), dispatch);
+        snprintf(why, sizeof(why), "bindings %u and %u overlap", i, j);
+        return invalid(what, why);
+      }
+    }
+  return LQ_OK;
+}
+
 lq_status Checker::checkState(const lqm::StateBuffer &state) {
   char what[160];
   snprintf(what, sizeof(what), "state buffer '%s'", state.name()->c_str());
@@ -278,6 +318,7 @@ lq_status Checker::checkEntryPoint(const lqm::EntryPoint &entry) {
     for (unsigned b = 0; b < dispatch.bindings()->size(); ++b)
       LQ_RETURN_IF_ERROR(
           checkBinding(entry, d, b, *dispatch.bindings()->Get(b)));
+    LQ_RETURN_IF_ERROR(checkDistinct(entry, d, *dispatch.bindings()));
   }
   return LQ_OK;
 }

@@ -322,6 +322,21 @@ TEST(Artifact, BadSchedules) {
       {"vocab", [](ArtifactSpec &s) { s.vocab = 0; }, "vocab_size is 0"},
       {"max context", [](ArtifactSpec &s) { s.maxContext = 0; },
        "max_context is 0"},
+      // Found by the session fuzz target: kernels take distinct bindings
+      // as not overlapping (noalias); a memcpy inside one ran over its
+      // own source.
+      {"overlapping scratch",
+       [](ArtifactSpec &s) {
+         s.entries[0].dispatches[0].bindings.push_back(
+             {liquid::lqm::BindingKind_Scratch, 0, 60, 8});
+       },
+       "entry point 'prefill' dispatch 0: bindings 3 and 4 overlap"},
+      {"state twice",
+       [](ArtifactSpec &s) {
+         s.entries[1].dispatches[1].bindings.push_back(
+             {liquid::lqm::BindingKind_State, 1});
+       },
+       "entry point 'decode' dispatch 1: bindings 2 and 3 overlap"},
       {"misaligned bindings",
        [](ArtifactSpec &s) { s.entries[1].dispatches[1].misaligned = true; },
        "entry point 'decode': misaligned bindings"},
