@@ -26,7 +26,6 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
-#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace liquid;
@@ -146,14 +145,9 @@ detail::openFileForReading(StringRef path) {
   int fd = openRegularFile(path.str(), error);
   if (fd < 0)
     return llvm::createStringError(error);
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    return readerError(path, Twine("cannot stat: ") + strerror(err));
-  }
+  // A size of -1: the buffer takes it from the descriptor, as getFile does.
   auto buffer = llvm::MemoryBuffer::getOpenFile(
-      llvm::sys::fs::convertFDToNativeFile(fd), path, uint64_t(st.st_size),
+      llvm::sys::fs::convertFDToNativeFile(fd), path, uint64_t(-1),
       /*RequiresNullTerminator=*/false, /*IsVolatile=*/false);
   ::close(fd);
   if (!buffer)
