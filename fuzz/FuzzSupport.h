@@ -55,9 +55,12 @@ private:
   int fd;
 };
 
-/// A file the build wrote into the fuzz data directory.
+/// A file the build wrote into the fuzz data directory, or into
+/// $LIQUID_FUZZ_DATA where set (a copy of the targets run while the build
+/// tree is rebuilt, which rewrites its data directory).
 inline std::string dataFile(const char *name) {
-  return std::string(LIQUID_FUZZ_DATA) + "/" + name;
+  const char *dir = getenv("LIQUID_FUZZ_DATA");
+  return std::string(dir && *dir ? dir : LIQUID_FUZZ_DATA) + "/" + name;
 }
 
 } // namespace liquid::fuzz

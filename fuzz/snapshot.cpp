@@ -3,14 +3,25 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The input is a session snapshot, restored into a session of the tiny
-// model. A snapshot that is taken must leave a session that runs: it
-// decodes a token, and is reset for the next input. Seeds: snapshots of
-// liquid-run session files (make-seeds.sh).
+// model. Its payload checksum is written in first (header bytes 48..55,
+// Snapshot.cpp), so mutations reach the checks and the copy behind it
+// instead of stopping at a checksum no mutation matches. A snapshot that
+// is taken must leave a session that runs: it decodes a token, and is
+// reset for the next input. Seeds: snapshots of liquid-run session files
+// (make-seeds.sh).
 //
 //===----------------------------------------------------------------------===//
 
 #include "FuzzSupport.h"
+#include "liquid/format.h"
 #include "liquid/runtime.h"
+
+#include <cstring>
+#include <vector>
+
+namespace {
+constexpr size_t kHeaderSize = 56, kChecksumAt = 48;
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static lq_session *session = [] {
@@ -22,7 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
     return out;
   }();
-  if (lq_session_restore(session, data, size) == LQ_OK)
+  std::vector<uint8_t> snapshot(data, data + size);
+  if (size >= kHeaderSize) {
+    uint64_t checksum = lqm_checksum(LQM_CHECKSUM_SEED, data + kHeaderSize,
+                                     size - kHeaderSize);
+    memcpy(snapshot.data() + kChecksumAt, &checksum, 8);
+  }
+  if (lq_session_restore(session, snapshot.data(), snapshot.size()) == LQ_OK)
     (void)lq_session_decode(session, 1, nullptr);
   lq_session_reset(session);
   return 0;

@@ -96,6 +96,7 @@ static LogicalResult planFunction(func::FuncOp func) {
   NamedAttrList attrs;
   attrs.append("liquid.buffer", TypeAttr::get(type));
   attrs.append("liquid.workspace", b.getUnitAttr());
+  attrs.append("liquid.written", b.getUnitAttr());
   if (failed(func.insertArgument(workgroupArg, type,
                                  attrs.getDictionary(func.getContext()),
                                  func.getLoc())))

@@ -5,11 +5,12 @@
 // This file implements loadKernels. The bytes a dispatch gives a binding
 // are what a session allocates for it: the entry's tokens, the rows of
 // logits it writes, a state buffer's size, a weight's segment, a scratch
-// range. A kernel may be given more than it touches, never less; it must
-// run as many workgroups as it was split into, read no more constants than
-// the entry passes, and index tokens and positions below the vocabulary and
-// context the table says (the runtime checks ids and positions against the
-// table's numbers).
+// range. A kernel may be given more than it touches, never less; a buffer
+// it writes is never a weight (mapped read-only) nor the tokens (the
+// caller's const array); it must run as many workgroups as it was split
+// into, read no more constants than the entry passes, and index tokens and
+// positions below the vocabulary and context the table says (the runtime
+// checks ids and positions against the table's numbers).
 //
 //===----------------------------------------------------------------------===//
 
@@ -82,11 +83,21 @@ lq_status checkDispatch(const lqm::Artifact &artifact,
     return mismatch(name, entry, d, kernel.symbol, why);
   }
   for (uint32_t b = 0; b < bindings; ++b) {
-    uint64_t given = boundBytes(artifact, entry, *dispatch.bindings()->Get(b));
+    const lqm::Binding &binding = *dispatch.bindings()->Get(b);
+    uint64_t given = boundBytes(artifact, entry, binding);
     int64_t touched = sig[LQM_SIGNATURE_BYTES + b];
     if (touched < 0 || uint64_t(touched) > given) {
       snprintf(why, sizeof(why), "binding %u holds %llu bytes, the kernel "
                "touches %lld", b, ull(given), (long long)touched);
+      return mismatch(name, entry, d, kernel.symbol, why);
+    }
+    bool readOnly = binding.kind() == lqm::BindingKind_Weight ||
+                    binding.kind() == lqm::BindingKind_Tokens;
+    if (readOnly && sig[lqm_signature_writes(bindings, b)] != 0) {
+      snprintf(why, sizeof(why), "binding %u is %s, which is read-only; the "
+               "kernel writes it", b,
+               binding.kind() == lqm::BindingKind_Weight ? "a weight"
+                                                         : "the tokens");
       return mismatch(name, entry, d, kernel.symbol, why);
     }
   }

@@ -7,12 +7,12 @@
 // its size grows with the context used, not with max_context: a 56-byte
 // header (magic "LQS2", format version, the artifact's identity: its
 // source hash and max_context, the position, vocab size, whether logits
-// are valid, the number of state buffers, the payload's size and a checksum
-// of the payload), then the last logits row when valid, then every state
-// buffer in Artifact.state order: convolution and cell state whole, of each
-// key/value cache ([heads, capacity, head_dim]) the rows below the position
-// of every head. Host byte order. Restore checks the header and the
-// checksum before it touches the session.
+// are valid, the number of state buffers, the payload's size and its
+// lqm_checksum from LQM_CHECKSUM_SEED), then the last logits row when
+// valid, then every state buffer in Artifact.state order: convolution and
+// cell state whole, of each key/value cache ([heads, capacity, head_dim])
+// the rows below the position of every head. Host byte order. Restore
+// checks the header and the checksum before it touches the session.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,44 +76,6 @@ uint64_t payloadSize(const lq_session &session, uint32_t position,
   return size;
 }
 
-/// 64-bit FNV-1a over 8-byte words of the concatenated input (bytes carry
-/// over between add() calls), the last partial word byte by byte: fast
-/// enough for caches of gigabytes, and any flipped bit changes it.
-class Checksum {
-public:
-  void add(const uint8_t *p, uint64_t n) {
-    while (n && carried) {
-      word[carried++] = *p++;
-      --n;
-      if (carried == 8)
-        mixWord(word);
-    }
-    for (; n >= 8; p += 8, n -= 8)
-      mixWord(p);
-    for (; n; --n)
-      word[carried++] = *p++;
-  }
-  uint64_t finish() const {
-    uint64_t h = hash;
-    for (unsigned i = 0; i < carried; ++i)
-      h = (h ^ word[i]) * 1099511628211ull;
-    return h;
-  }
-
-private:
-  void mixWord(const uint8_t *p) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    hash = (hash ^ w) * 1099511628211ull;
-    hash ^= hash >> 29;
-    carried = 0;
-  }
-
-  uint64_t hash = 14695981039346656037ull;
-  uint8_t word[8] = {};
-  unsigned carried = 0;
-};
-
 uint64_t identity(const lq_model &model) {
   return model.view.artifact->model()->source_hash();
 }
@@ -139,11 +101,10 @@ extern "C" lq_status lq_session_snapshot(const lq_session *session,
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "%s: snapshot: buffer of %zu bytes, the snapshot needs %llu",
                 session->model->path.c_str(), size, (unsigned long long)needed);
-  auto *out = static_cast<uint8_t *>(buffer) + sizeof(SnapshotHeader);
-  Checksum sum;
+  auto *payloadStart = static_cast<uint8_t *>(buffer) + sizeof(SnapshotHeader);
+  uint8_t *out = payloadStart;
   auto put = [&](const uint8_t *p, uint64_t n) {
     memcpy(out, p, n);
-    sum.add(p, n);
     out += n;
   };
   if (session->hasLogits)
@@ -161,7 +122,7 @@ extern "C" lq_status lq_session_snapshot(const lq_session *session,
   header.hasLogits = session->hasLogits;
   header.stateCount = uint32_t(session->state.size());
   header.payloadSize = payload;
-  header.checksum = sum.finish();
+  header.checksum = lqm_checksum(LQM_CHECKSUM_SEED, payloadStart, payload);
   memcpy(buffer, &header, sizeof(header));
   return LQ_OK;
 }
@@ -208,9 +169,7 @@ extern "C" lq_status lq_session_restore(lq_session *session, const void *buffer,
                 "%llu (truncated or damaged)",
                 path, size, (unsigned long long)(sizeof(header) + payload));
   const auto *in = static_cast<const uint8_t *>(buffer) + sizeof(header);
-  Checksum sum;
-  sum.add(in, payload);
-  if (sum.finish() != header.checksum)
+  if (lqm_checksum(LQM_CHECKSUM_SEED, in, payload) != header.checksum)
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "%s: restore: the snapshot's checksum does not match its "
                 "contents (damaged)",

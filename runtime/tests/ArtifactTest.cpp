@@ -377,6 +377,22 @@ TEST(Artifact, BadSchedules) {
       {"scratch shrank",
        [](ArtifactSpec &s) { s.entries[0].dispatches[0].bindings[3].size = 0; },
        "binding 3 holds 0 bytes, the kernel touches 4"},
+      // Found by the session fuzz target: a kernel's output bound to a
+      // weight, which is mapped read-only (SIGSEGV inside the kernel); the
+      // tokens are the caller's const array.
+      {"weight written",
+       [](ArtifactSpec &s) {
+         s.entries[1].dispatches[0].bindings[3] = {
+             liquid::lqm::BindingKind_Weight, 2};
+       },
+       "entry point 'decode' dispatch 0 (lq_test_scan): binding 3 is a "
+       "weight, which is read-only; the kernel writes it"},
+      {"tokens written",
+       [](ArtifactSpec &s) {
+         s.entries[1].dispatches[0].bindings[3] = {
+             liquid::lqm::BindingKind_Tokens, 0};
+       },
+       "binding 3 is the tokens, which is read-only; the kernel writes it"},
   };
   for (const Case &c : cases) {
     ArtifactSpec spec = testModel();

@@ -219,12 +219,13 @@ ArtifactSpec liquid::runtime::test::testModel(uint32_t vocab, uint32_t chunk,
                           {"lq_test_scan", "lq_test_cache", "lq_test_logits"},
                           {}});
   // What each kernel touches in its smallest call (decode's one token):
-  // workgroups, vocabulary, context, constants, then bytes per binding.
+  // workgroups, vocabulary, context, constants, then bytes per binding,
+  // then whether it writes each.
   int64_t v = vocab, c = maxContext;
   spec.targets[0].signatures = {
-      {1, v, c, 1, 4, 4, 8, 8, 4},
-      {1, v, c, 1, 3, 4, 8, 4 * c},
-      {v, v, c, 1, 6, 4, 8, 4, 4 * c, 4 * v, 4 * v}};
+      {1, v, c, 1, 4, 4, 8, 8, 4, 0, 0, 1, 1},
+      {1, v, c, 1, 3, 4, 8, 4 * c, 0, 0, 1},
+      {v, v, c, 1, 6, 4, 8, 4, 4 * c, 4 * v, 4 * v, 0, 0, 0, 0, 0, 1}};
   std::vector<float> bias(vocab);
   for (uint32_t v = 0; v < vocab; ++v)
     bias[v] = 0.25f * float(v);

@@ -20,9 +20,9 @@
 #include <stdint.h>
 
 #define LQ_TEST_MARKER 0x7e5751676e000000ll
-const int64_t lq_test_scan_signature[5 + 4] = {LQ_TEST_MARKER | 0};
-const int64_t lq_test_cache_signature[5 + 3] = {LQ_TEST_MARKER | 1};
-const int64_t lq_test_logits_signature[5 + 6] = {LQ_TEST_MARKER | 2};
+const int64_t lq_test_scan_signature[5 + 2 * 4] = {LQ_TEST_MARKER | 0};
+const int64_t lq_test_cache_signature[5 + 2 * 3] = {LQ_TEST_MARKER | 1};
+const int64_t lq_test_logits_signature[5 + 2 * 6] = {LQ_TEST_MARKER | 2};
 
 void lq_test_scan(void *const *bindings, const int64_t *constants,
                   int64_t workgroup) {

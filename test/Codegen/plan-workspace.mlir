@@ -9,7 +9,7 @@
 
 // CHECK-LABEL: func.func @kernel(
 // CHECK-SAME: %[[A:[^:]+]]: memref<16xf32>,
-// CHECK-SAME: %[[WS:[^:]+]]: memref<12480xi8> {liquid.buffer = memref<12480xi8>, liquid.workspace},
+// CHECK-SAME: %[[WS:[^:]+]]: memref<12480xi8> {liquid.buffer = memref<12480xi8>, liquid.workspace, liquid.written},
 // CHECK-SAME: %[[WG:[^:]+]]: index {liquid.workgroup})
 // CHECK-SAME: liquid.workspace = 12480 : i64
 // CHECK: %[[BASE:.+]] = arith.muli %[[WG]], %c4160

@@ -6,8 +6,8 @@
 // function `f`, an exported `liquid_kernel_f(bindings, constants, workgroup)`
 // that unpacks its arguments from the two arrays the runtime fills, and an
 // exported constant `liquid_kernel_f_signature` saying what the kernel
-// touches: its workgroup count, the vocabulary and context it indexes, and
-// the bytes of each buffer (format.h). The runtime checks every dispatch of
+// touches: its workgroup count, the vocabulary and context it indexes, the
+// bytes of each buffer and whether it writes it (format.h). The runtime checks every dispatch of
 // the schedule against these facts of the code itself, so a damaged table
 // cannot make a kernel run past a buffer.
 //
@@ -61,7 +61,7 @@ struct EmitKernelABIPass
     Value bindings = body->getArgument(0);
     Value constants = body->getArgument(1);
     SmallVector<Value> args;
-    SmallVector<int64_t> bindingBytes;
+    SmallVector<int64_t> bindingBytes, bindingWrites;
     int32_t nextBinding = 0, nextConstant = 0;
     for (auto [i, param] : llvm::enumerate(type.getParams())) {
       if (func.getArgAttr(i, "liquid.workgroup")) {
@@ -77,6 +77,7 @@ struct EmitKernelABIPass
         if (failed(bytes))
           return failure();
         bindingBytes.push_back(*bytes);
+        bindingWrites.push_back(func.getArgAttr(i, "liquid.written") ? 1 : 0);
       }
       Value base = isPtr ? bindings : constants;
       int32_t &slot = isPtr ? nextBinding : nextConstant;
@@ -86,7 +87,7 @@ struct EmitKernelABIPass
     }
     LLVM::CallOp::create(b, loc, func, args);
     LLVM::ReturnOp::create(b, loc, ValueRange());
-    emitSignature(func, kernel, bindingBytes, nextConstant);
+    emitSignature(func, kernel, bindingBytes, bindingWrites, nextConstant);
     func.setLinkage(LLVM::Linkage::Internal);
     // Distinct bindings never overlap: the memory plan gives buffers live at
     // the same time distinct bytes, and a buffer a kernel writes is one
@@ -115,6 +116,7 @@ struct EmitKernelABIPass
   /// a position; without a liquid.model they are 0, which no runtime runs.
   static void emitSignature(LLVM::LLVMFuncOp func, LLVM::LLVMFuncOp kernel,
                             ArrayRef<int64_t> bindingBytes,
+                            ArrayRef<int64_t> bindingWrites,
                             int64_t constants) {
     auto workgroups = func->getAttrOfType<IntegerAttr>("liquid.workgroups");
     auto model = mlir::liquid::ModelAttr::lookup(func);
@@ -125,6 +127,7 @@ struct EmitKernelABIPass
     words[LQM_SIGNATURE_CONSTANTS] = constants;
     words[LQM_SIGNATURE_BINDINGS] = int64_t(bindingBytes.size());
     words.append(bindingBytes.begin(), bindingBytes.end());
+    words.append(bindingWrites.begin(), bindingWrites.end());
 
     OpBuilder b(kernel);
     b.setInsertionPointAfter(kernel);

@@ -18,7 +18,7 @@
 /* Artifact.format_version written by the compiler and the only one the
    runtime accepts. Bump on every incompatible change to the schema or to
    the kernel ABI. */
-#define LQM_FORMAT_VERSION 2
+#define LQM_FORMAT_VERSION 3
 
 /* The flatbuffer file_identifier of the size-prefixed Artifact table. */
 #define LQM_FILE_IDENTIFIER "LQM1"
@@ -54,10 +54,15 @@ static inline uint64_t lqm_data_base(uint64_t table_size) {
 #define LQM_SIGNATURE_CONTEXT 2
 /* How many run-time constants it reads. */
 #define LQM_SIGNATURE_CONSTANTS 3
-/* How many bindings it reads (n), then the bytes it may touch in each:
-   words LQM_SIGNATURE_BYTES .. LQM_SIGNATURE_BYTES + n - 1. */
+/* How many bindings it takes (n), then the bytes it may touch in each
+   (words LQM_SIGNATURE_BYTES + b), then whether it writes each (words
+   lqm_signature_writes(n, b): 1 if it may write binding b, 0 if it only
+   reads it). The array holds LQM_SIGNATURE_BYTES + 2n words. */
 #define LQM_SIGNATURE_BINDINGS 4
 #define LQM_SIGNATURE_BYTES 5
+static inline size_t lqm_signature_writes(size_t bindings, size_t b) {
+  return LQM_SIGNATURE_BYTES + bindings + b;
+}
 
 /* Session snapshots (lq_session_snapshot) start with this magic. */
 #define LQM_SNAPSHOT_MAGIC "LQS2"

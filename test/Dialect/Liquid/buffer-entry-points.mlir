@@ -1,15 +1,16 @@
 // RUN: liquid-opt %s --liquid-buffer-entry-points --split-input-file --verify-diagnostics | FileCheck %s
 
 // Tests that tensor arguments become tagged memrefs read through
-// to_tensor (writable only for state), that the logits go to a new trailing
-// buffer, that a state result is written back into its own argument, and
-// that the function returns nothing.
+// to_tensor (writable, and tagged liquid.written, only for state), that the
+// logits go to a new trailing written buffer, that a state result is
+// written back into its own argument, and that the function returns
+// nothing.
 // CHECK-LABEL: func.func @decode(
 // CHECK-SAME: %[[TOK:[^:]+]]: memref<1xi32> {liquid.buffer = memref<1xi32>},
 // CHECK-SAME: %[[POS:[^:]+]]: index,
-// CHECK-SAME: %[[S:[^:]+]]: memref<2x4xf32> {liquid.buffer = memref<2x4xf32>, liquid.state = #liquid.state<conv, layer = 0>},
+// CHECK-SAME: %[[S:[^:]+]]: memref<2x4xf32> {liquid.buffer = memref<2x4xf32>, liquid.state = #liquid.state<conv, layer = 0>, liquid.written},
 // CHECK-SAME: %[[W:[^:]+]]: memref<4x8xf32> {liquid.buffer = memref<4x8xf32>, liquid.weight = "w"},
-// CHECK-SAME: %[[OUT:[^:]+]]: memref<1x8xf32> {liquid.buffer = memref<1x8xf32>, liquid.result = 0 : i64}) {
+// CHECK-SAME: %[[OUT:[^:]+]]: memref<1x8xf32> {liquid.buffer = memref<1x8xf32>, liquid.result = 0 : i64, liquid.written}) {
 // CHECK: bufferization.to_tensor %[[TOK]] restrict :
 // CHECK: %[[ST:.+]] = bufferization.to_tensor %[[S]] restrict writable :
 // CHECK: bufferization.to_tensor %[[W]] restrict :
@@ -53,10 +54,10 @@ func.func @decode(%s: tensor<2x4xf32> {liquid.state = #liquid.state<conv, layer 
 // -----
 
 // Tests that a result tagged liquid.tied is written into that argument,
-// which is then read through a writable view.
+// which is then read through a writable view and tagged liquid.written.
 // CHECK-LABEL: func.func @linear_0(
 // CHECK-SAME: %[[X:[^:]+]]: memref<1x4xf32> {liquid.buffer = memref<1x4xf32>},
-// CHECK-SAME: %[[OUT:[^:]+]]: memref<1x8xf32> {liquid.buffer = memref<1x8xf32>},
+// CHECK-SAME: %[[OUT:[^:]+]]: memref<1x8xf32> {liquid.buffer = memref<1x8xf32>, liquid.written},
 // CHECK-SAME: %{{.+}}: index {liquid.workgroup}) {
 // CHECK: bufferization.to_tensor %[[X]] restrict :
 // CHECK: %[[O:.+]] = bufferization.to_tensor %[[OUT]] restrict writable :

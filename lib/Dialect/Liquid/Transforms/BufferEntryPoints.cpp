@@ -6,6 +6,10 @@
 // memrefs instead of tensors and write their results into buffers the
 // caller passes (state results into their own state argument), so the
 // compiled code has a fixed C calling convention and updates state in place.
+// Each buffer argument records its type (`liquid.buffer`) and, where the
+// code may write it, `liquid.written`: every other argument is read-only
+// (bufferization copies before writing one), which the runtime relies on
+// to bind weights and the caller's tokens to it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +33,7 @@ static constexpr llvm::StringLiteral kStateAttr = "liquid.state";
 static constexpr llvm::StringLiteral kResultAttr = "liquid.result";
 static constexpr llvm::StringLiteral kTiedAttr = "liquid.tied";
 static constexpr llvm::StringLiteral kBufferAttr = "liquid.buffer";
+static constexpr llvm::StringLiteral kWrittenAttr = "liquid.written";
 
 /// The buffer type a tensor argument or result becomes.
 static MemRefType bufferType(Type type) {
@@ -71,11 +76,13 @@ struct BufferEntryPointsPass
                                                     kStateAttr);
       if (state)
         stateArgs[state] = arg.getArgNumber();
+      bool writable = state || tiedArgs.contains(arg.getArgNumber());
       arg.setType(memref);
       func.setArgAttr(arg.getArgNumber(), kBufferAttr, TypeAttr::get(memref));
+      if (writable)
+        func.setArgAttr(arg.getArgNumber(), kWrittenAttr, b.getUnitAttr());
       auto view = bufferization::ToTensorOp::create(
-          b, arg.getLoc(), type, arg, /*restrict=*/true,
-          /*writable=*/state || tiedArgs.contains(arg.getArgNumber()));
+          b, arg.getLoc(), type, arg, /*restrict=*/true, writable);
       arg.replaceAllUsesExcept(view, view);
     }
 
@@ -105,7 +112,8 @@ struct BufferEntryPointsPass
         unsigned at = func.getNumArguments();
         auto attrs = b.getDictionaryAttr(
             {b.getNamedAttr(kResultAttr, b.getI64IntegerAttr(index)),
-             b.getNamedAttr(kBufferAttr, TypeAttr::get(memref))});
+             b.getNamedAttr(kBufferAttr, TypeAttr::get(memref)),
+             b.getNamedAttr(kWrittenAttr, b.getUnitAttr())});
         if (failed(func.insertArgument(at, memref, attrs, value.getLoc())))
           return func.emitOpError("cannot add a buffer for result ") << index;
         dest = func.getArgument(at);
