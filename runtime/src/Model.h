@@ -4,8 +4,9 @@
 //
 // The structs behind the C API's opaque handles. A model owns the mapped
 // file, its verified view, the chosen target and the loaded code; a session
-// owns its state, scratch and I/O buffers, the binding pointers of every
-// dispatch resolved once at creation, and its thread pool.
+// owns its state, scratch and I/O buffers and the binding pointers of every
+// dispatch resolved once at creation, and runs on a thread pool: its own,
+// or one it shares with other sessions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,8 +20,24 @@
 #include "Tokenizer.h"
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
+
+struct lq_pool {
+  liquid::runtime::ThreadPool threads;
+  /// Sessions running on it, counted from creation to destruction.
+  std::atomic<unsigned> sessions{0};
+};
+
+namespace liquid::runtime {
+/// The pool of lq_session_create(model, 0, ...): one per process, one
+/// thread per CPU this process may run on, started on first use and never
+/// stopped.
+lq_status processPool(lq_pool *&out);
+/// The CPUs this process may run on (its affinity mask), at least 1.
+unsigned machineThreads();
+} // namespace liquid::runtime
 
 struct lq_model {
   std::string path;
@@ -115,12 +132,18 @@ struct PreparedEntry {
 struct lq_session {
   /// Counted in model->sessions from creation to destruction.
   explicit lq_session(lq_model *model) : model(model) { ++model->sessions; }
-  ~lq_session() { --model->sessions; }
+  ~lq_session() {
+    if (pool)
+      --pool->sessions;
+    --model->sessions;
+  }
   lq_session(const lq_session &) = delete;
   lq_session &operator=(const lq_session &) = delete;
 
   lq_model *model;
-  liquid::runtime::ThreadPool pool;
+  /// Where its dispatches run: ownPool, or a pool it shares.
+  lq_pool *pool = nullptr;
+  std::unique_ptr<lq_pool> ownPool;
   liquid::runtime::AlignedBuffer tokens;
   liquid::runtime::AlignedBuffer logits;
   liquid::runtime::AlignedBuffer lastLogits;

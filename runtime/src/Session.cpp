@@ -198,7 +198,7 @@ lq_status checkSessionMemory(const lq_session &session, uint64_t maxTokens) {
               (unsigned long long)(limit >> 20));
 }
 
-lq_status createSession(lq_session &session, int threads) {
+lq_status createSession(lq_session &session) {
   const lq_model &model = *session.model;
   const lqm::Artifact &artifact = *model.view.artifact;
   uint64_t vocab = model.info.vocab_size;
@@ -245,12 +245,27 @@ lq_status createSession(lq_session &session, int threads) {
       prepareEntry(session, *entry, slot);
   }
   prepareEntry(session, *model.view.decode, session.decode);
+  return LQ_OK;
+}
 
-  if (threads == 0) {
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    threads = online > 0 ? int(online) : 1;
+/// lq_session_create and lq_session_create_on: a session of `model` on
+/// `pool`, which it owns when `owned`.
+lq_status newSession(lq_model *model, lq_pool *pool,
+                     std::unique_ptr<lq_pool> owned, lq_session **out) {
+  auto *session = new (std::nothrow) lq_session(model);
+  if (!session)
+    return fail(LQ_ERROR_OUT_OF_MEMORY, "%s: session: out of memory",
+                model->path.c_str());
+  session->pool = pool;
+  ++pool->sessions;
+  session->ownPool = std::move(owned);
+  lq_status status = createSession(*session);
+  if (status != LQ_OK) {
+    delete session;
+    return status;
   }
-  return session.pool.start(unsigned(threads));
+  *out = session;
+  return LQ_OK;
 }
 
 uint64_t nowNanoseconds() {
@@ -274,9 +289,9 @@ void runProfiled(lq_session &session, const PreparedEntry &entry) {
                                                          : 1.0;
   for (const PreparedDispatch &dispatch : entry.dispatches) {
     uint64_t start = nowNanoseconds();
-    session.pool.run(dispatch.kernel,
-                     session.bindings.data() + dispatch.firstBinding,
-                     entry.constants.data(), dispatch.workgroups);
+    session.pool->threads.run(dispatch.kernel,
+                              session.bindings.data() + dispatch.firstBinding,
+                              entry.constants.data(), dispatch.workgroups);
     KernelCounters &counters = session.profile[dispatch.kernelIndex];
     counters.nanoseconds += nowNanoseconds() - start;
     counters.dispatches += 1;
@@ -297,9 +312,9 @@ void runEntry(lq_session &session, PreparedEntry &entry,
     runProfiled(session, entry);
   } else {
     for (const PreparedDispatch &dispatch : entry.dispatches)
-      session.pool.run(dispatch.kernel,
-                       session.bindings.data() + dispatch.firstBinding,
-                       entry.constants.data(), dispatch.workgroups);
+      session.pool->threads.run(dispatch.kernel,
+                                session.bindings.data() + dispatch.firstBinding,
+                                entry.constants.data(), dispatch.workgroups);
   }
   session.position += entry.tokens;
   if (session.position > session.reached)
@@ -319,17 +334,24 @@ extern "C" lq_status lq_session_create(lq_model *model, int threads,
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "%s: session: threads must be >= 0, got %d",
                 model->path.c_str(), threads);
-  auto *session = new (std::nothrow) lq_session(model);
-  if (!session)
-    return fail(LQ_ERROR_OUT_OF_MEMORY, "%s: session: out of memory",
-                model->path.c_str());
-  lq_status status = createSession(*session, threads);
-  if (status != LQ_OK) {
-    delete session;
-    return status;
+  lq_pool *pool = nullptr;
+  if (threads == 0) {
+    LQ_RETURN_IF_ERROR(processPool(pool));
+    return newSession(model, pool, nullptr, out);
   }
-  *out = session;
-  return LQ_OK;
+  LQ_RETURN_IF_ERROR(lq_pool_create(threads, &pool));
+  return newSession(model, pool, std::unique_ptr<lq_pool>(pool), out);
+}
+
+extern "C" lq_status lq_session_create_on(lq_model *model, lq_pool *pool,
+                                          lq_session **out) {
+  if (!out)
+    return fail(LQ_ERROR_INVALID_ARGUMENT, "lq_session_create_on: out is null");
+  *out = nullptr;
+  if (!model || !pool)
+    return fail(LQ_ERROR_INVALID_ARGUMENT,
+                "lq_session_create_on: model or pool is null");
+  return newSession(model, pool, nullptr, out);
 }
 
 extern "C" void lq_session_destroy(lq_session *session) { delete session; }
@@ -402,10 +424,11 @@ extern "C" double lq_session_launch_cost(lq_session *session,
                                          uint32_t iterations) {
   if (!session || iterations == 0)
     return 0;
-  uint32_t workgroups = session->pool.size();
+  liquid::runtime::ThreadPool &threads = session->pool->threads;
+  uint32_t workgroups = threads.size();
   uint64_t start = nowNanoseconds();
   for (uint32_t i = 0; i < iterations; ++i)
-    session->pool.run(emptyKernel, nullptr, nullptr, workgroups);
+    threads.run(emptyKernel, nullptr, nullptr, workgroups);
   return double(nowNanoseconds() - start) / iterations;
 }
 

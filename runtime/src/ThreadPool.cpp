@@ -14,6 +14,11 @@
 // themselves in `sleepers` before sleeping, so run() only signals when
 // someone sleeps (the generation store and the sleepers load are
 // sequentially consistent, as are the worker's increment and its check).
+// Callers of run() from several threads take numbered turns (a ticket
+// lock): the served number and the count of sleeping callers follow the
+// same sequentially consistent pattern, so a turn ending never misses a
+// caller about to sleep, and no waiting caller spins on cores the workers
+// need.
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,14 +59,14 @@ ThreadPool::~ThreadPool() {
 lq_status ThreadPool::start(unsigned threads) {
   if (threads < 1 || threads > 4096)
     return fail(LQ_ERROR_INVALID_ARGUMENT,
-                "session: threads: %u is out of range [1, 4096]", threads);
+                "thread pool: %u threads is out of range [1, 4096]", threads);
   workers.reserve(threads - 1);
   for (unsigned i = 0; i + 1 < threads; ++i) {
     pthread_t thread;
     int err = pthread_create(&thread, nullptr, workerMain, this);
     if (err != 0)
       return fail(LQ_ERROR_OUT_OF_MEMORY,
-                  "session: cannot start worker thread %u: %s", i + 1,
+                  "thread pool: cannot start worker thread %u: %s", i + 1,
                   strerror(err));
     workers.push_back(thread);
   }
@@ -126,6 +131,32 @@ void ThreadPool::workerLoop() {
   }
 }
 
+void ThreadPool::takeTurn() {
+  uint64_t mine = nextTurn.fetch_add(1);
+  if (servedTurn.load() == mine)
+    return;
+  for (int i = 0; i < spinIterations / 8; ++i) {
+    cpuRelax();
+    if (servedTurn.load() == mine)
+      return;
+  }
+  pthread_mutex_lock(&mutex);
+  turnWaiters.fetch_add(1);
+  while (servedTurn.load() != mine)
+    pthread_cond_wait(&turnDone, &mutex);
+  turnWaiters.fetch_sub(1);
+  pthread_mutex_unlock(&mutex);
+}
+
+void ThreadPool::endTurn() {
+  servedTurn.fetch_add(1);
+  if (turnWaiters.load() > 0) {
+    pthread_mutex_lock(&mutex);
+    pthread_cond_broadcast(&turnDone);
+    pthread_mutex_unlock(&mutex);
+  }
+}
+
 void ThreadPool::run(KernelFn kernel, void *const *kernelBindings,
                      const int64_t *kernelConstants, uint32_t workgroups) {
   if (workers.empty() || workgroups <= 1) {
@@ -133,6 +164,7 @@ void ThreadPool::run(KernelFn kernel, void *const *kernelBindings,
       kernel(kernelBindings, kernelConstants, id);
     return;
   }
+  takeTurn();
   // Close the ticket (odd generation), write the dispatch, open it (even).
   uint32_t closed = generationOf(ticket.load()) + 1;
   ticket.store(uint64_t(closed) << 32);
@@ -152,7 +184,7 @@ void ThreadPool::run(KernelFn kernel, void *const *kernelBindings,
   work(generation);
   for (int i = 0; i < spinIterations; ++i) {
     if (completed.load(std::memory_order_acquire) == workgroups)
-      return;
+      return endTurn();
     cpuRelax();
   }
   pthread_mutex_lock(&mutex);
@@ -161,4 +193,5 @@ void ThreadPool::run(KernelFn kernel, void *const *kernelBindings,
     pthread_cond_wait(&done, &mutex);
   waiting.store(false);
   pthread_mutex_unlock(&mutex);
+  endTurn();
 }

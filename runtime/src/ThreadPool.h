@@ -2,12 +2,14 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// A persistent pool of pthreads for one session. run() publishes a
-// dispatch; the calling thread and the workers claim its workgroup ids one
-// at a time, and run() returns once every claimed id has finished, so
-// consecutive dispatches are ordered. The caller never waits for a worker
-// that has not claimed anything: a worker slow to wake costs nothing. Idle
-// workers spin briefly for the next dispatch, then sleep.
+// A persistent pool of pthreads that sessions run their dispatches on.
+// run() publishes a dispatch; the calling thread and the workers claim its
+// workgroup ids one at a time, and run() returns once every claimed id has
+// finished, so consecutive dispatches are ordered. The caller never waits
+// for a worker that has not claimed anything: a worker slow to wake costs
+// nothing. Idle workers spin briefly for the next dispatch, then sleep.
+// Sessions on several threads may share a pool: their dispatches take
+// turns in the order they arrive, each spread over every thread.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,11 +40,17 @@ public:
   lq_status start(unsigned threads);
   /// Threads taking part in run(), the caller included.
   unsigned size() const { return unsigned(workers.size()) + 1; }
-  /// Calls fn(bindings, constants, id) for each id in [0, workgroups).
+  /// Calls fn(bindings, constants, id) for each id in [0, workgroups). Any
+  /// thread may call it; concurrent calls take turns (first come, first
+  /// served), a call of one workgroup runs on its caller at once.
   void run(KernelFn fn, void *const *bindings, const int64_t *constants,
            uint32_t workgroups);
 
 private:
+  /// Waits for this caller's turn at the pool, then ends it.
+  void takeTurn();
+  void endTurn();
+
   static void *workerMain(void *pool);
   void workerLoop();
   /// Claims and runs ids of dispatch `generation` until none are left.
@@ -65,6 +73,12 @@ private:
   std::atomic<void *const *> bindings{nullptr};
   std::atomic<const int64_t *> constants{nullptr};
   std::atomic<uint32_t> count{0};
+  // Turns: a caller takes the next number and runs when it is served;
+  // callers that find another's turn in progress sleep on `turnDone`.
+  std::atomic<uint64_t> nextTurn{0};
+  std::atomic<uint64_t> servedTurn{0};
+  std::atomic<unsigned> turnWaiters{0};
+  pthread_cond_t turnDone = PTHREAD_COND_INITIALIZER;
 };
 
 } // namespace liquid::runtime

@@ -4,7 +4,7 @@
 //
 // Tests sessions of the test model against Reference: prefill of lengths
 // that are and are not multiples of the chunk, decode, the context limit,
-// bad token ids, reset, snapshot / restore and thread counts.
+// bad token ids, reset, snapshot / restore, thread counts and pools.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +15,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <dirent.h>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <thread>
@@ -344,49 +346,147 @@ TEST_F(Session, ThreadCountsAgree) {
   EXPECT_EQ(lq_session_create(nullptr, 1, &session), LQ_ERROR_INVALID_ARGUMENT);
 }
 
-// Tests 4 sessions of one model on 4 threads at once, each with 2 pool
-// threads of its own, against one session alone: bit-identical logits from
-// every one, through prefill, decode and a snapshot taken midway.
-TEST_F(Session, ConcurrentSessionsAgree) {
-  std::vector<int32_t> tokens = sequence(11, 2);
-  auto run = [&](std::vector<float> &out) {
-    lq_session *raw = nullptr;
-    if (lq_session_create(model.get(), 2, &raw) != LQ_OK)
-      return;
-    SessionPtr session(raw);
-    std::vector<float> rows(tokens.size() * vocab);
-    for (int repeat = 0; repeat < 20; ++repeat) {
-      lq_session_reset(session.get());
-      if (lq_session_prefill(session.get(), tokens.data(), tokens.size(),
-                             rows.data()) != LQ_OK)
-        return;
-      out.assign(rows.begin(), rows.end());
-      std::vector<uint8_t> snapshot(lq_session_snapshot_size(session.get()));
-      if (lq_session_snapshot(session.get(), snapshot.data(),
-                              snapshot.size()) != LQ_OK)
-        return;
-      for (int32_t token : {7, 8, 9}) {
-        std::vector<float> row(vocab);
-        if (lq_session_decode(session.get(), token, row.data()) != LQ_OK)
-          return;
-        out.insert(out.end(), row.begin(), row.end());
-      }
-      if (lq_session_restore(session.get(), snapshot.data(),
-                             snapshot.size()) != LQ_OK)
-        return;
+namespace {
+
+/// Prefill, a snapshot, three decodes and a restore, 20 times over, on a
+/// session `create` makes: the logits of the last round.
+std::vector<float>
+roundTrips(const std::function<lq_status(lq_session **)> &create) {
+  std::vector<int32_t> tokens(11);
+  for (size_t i = 0; i < tokens.size(); ++i)
+    tokens[i] = int32_t((2 + 5 * i) % vocab);
+  std::vector<float> out;
+  lq_session *raw = nullptr;
+  if (create(&raw) != LQ_OK)
+    return out;
+  SessionPtr session(raw);
+  std::vector<float> rows(tokens.size() * vocab);
+  for (int repeat = 0; repeat < 200; ++repeat) {
+    lq_session_reset(session.get());
+    if (lq_session_prefill(session.get(), tokens.data(), tokens.size(),
+                           rows.data()) != LQ_OK)
+      return {};
+    out.assign(rows.begin(), rows.end());
+    std::vector<uint8_t> snapshot(lq_session_snapshot_size(session.get()));
+    if (lq_session_snapshot(session.get(), snapshot.data(), snapshot.size()) !=
+        LQ_OK)
+      return {};
+    for (int32_t token : {7, 8, 9}) {
+      std::vector<float> row(vocab);
+      if (lq_session_decode(session.get(), token, row.data()) != LQ_OK)
+        return {};
+      out.insert(out.end(), row.begin(), row.end());
     }
-  };
-  std::vector<float> alone;
-  run(alone);
-  ASSERT_EQ(alone.size(), (tokens.size() + 3) * vocab);
+    if (lq_session_restore(session.get(), snapshot.data(), snapshot.size()) !=
+        LQ_OK)
+      return {};
+  }
+  return out;
+}
+
+/// roundTrips on 4 threads at once, each with a session of its own.
+std::vector<std::vector<float>>
+concurrentRoundTrips(const std::function<lq_status(lq_session **)> &create) {
   std::vector<std::vector<float>> results(4);
   std::vector<std::thread> threads;
   for (auto &result : results)
-    threads.emplace_back(run, std::ref(result));
+    threads.emplace_back([&] { result = roundTrips(create); });
   for (std::thread &thread : threads)
     thread.join();
-  for (size_t i = 0; i < results.size(); ++i)
-    EXPECT_EQ(results[i], alone) << "session " << i;
+  return results;
+}
+
+/// Threads of this process now.
+size_t processThreads() {
+  size_t count = 0;
+  if (DIR *dir = opendir("/proc/self/task")) {
+    while (dirent *entry = readdir(dir))
+      count += entry->d_name[0] != '.';
+    closedir(dir);
+  }
+  return count;
+}
+
+} // namespace
+
+// Tests 4 sessions of one model on 4 threads at once against one session
+// alone: bit-identical logits from every one, through prefill, decode and a
+// snapshot taken midway; each session with 2 threads of its own, then all
+// on one shared lq_pool of 3, then all on the process pool (threads 0).
+TEST_F(Session, ConcurrentSessionsAgree) {
+  std::vector<float> alone = roundTrips([&](lq_session **out) {
+    return lq_session_create(model.get(), 1, out);
+  });
+  ASSERT_EQ(alone.size(), (11 + 3) * vocab);
+  auto own = concurrentRoundTrips([&](lq_session **out) {
+    return lq_session_create(model.get(), 2, out);
+  });
+  for (size_t i = 0; i < own.size(); ++i)
+    EXPECT_EQ(own[i], alone) << "session " << i << " on 2 threads of its own";
+
+  lq_pool *pool = nullptr;
+  ASSERT_EQ(lq_pool_create(3, &pool), LQ_OK) << lq_last_error();
+  EXPECT_EQ(lq_pool_threads(pool), 3);
+  auto shared = concurrentRoundTrips([&](lq_session **out) {
+    return lq_session_create_on(model.get(), pool, out);
+  });
+  for (size_t i = 0; i < shared.size(); ++i)
+    EXPECT_EQ(shared[i], alone) << "session " << i << " on a shared pool";
+  EXPECT_EQ(lq_pool_destroy(pool), LQ_OK);
+
+  auto process = concurrentRoundTrips([&](lq_session **out) {
+    return lq_session_create(model.get(), 0, out);
+  });
+  for (size_t i = 0; i < process.size(); ++i)
+    EXPECT_EQ(process[i], alone) << "session " << i << " on the process pool";
+}
+
+// Tests that sessions created with 0 threads share the process pool: once
+// it exists, more of them start no thread.
+TEST_F(Session, ProcessPoolIsShared) {
+  SessionPtr first = newSession(0);
+  size_t before = processThreads();
+  std::vector<SessionPtr> more;
+  for (int i = 0; i < 8; ++i)
+    more.push_back(newSession(0));
+  EXPECT_EQ(processThreads(), before);
+  std::vector<int32_t> tokens = sequence(9);
+  std::vector<float> expected = Reference(vocab).eval(tokens);
+  for (SessionPtr &session : more)
+    EXPECT_EQ(prefill(session.get(), tokens), expected);
+  // A session of its own starts its threads: 3 more, the caller is the 4th.
+  SessionPtr own = newSession(4);
+  EXPECT_EQ(processThreads(), before + 3);
+}
+
+// Tests a pool's lifetime: destroying it under a session is refused and
+// leaves both usable; it is destroyed once its sessions are gone.
+TEST_F(Session, PoolOutlivesItsSessions) {
+  lq_pool *pool = nullptr;
+  EXPECT_EQ(lq_pool_create(-1, &pool), LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(pool, nullptr);
+  EXPECT_EQ(lq_pool_create(5000, &pool), LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(lq_last_error()).find(
+                "thread pool: 5000 threads is out of range [1, 4096]"),
+            std::string::npos)
+      << lq_last_error();
+  ASSERT_EQ(lq_pool_create(0, &pool), LQ_OK);
+  EXPECT_GE(lq_pool_threads(pool), 1);
+  lq_session *raw = nullptr;
+  EXPECT_EQ(lq_session_create_on(model.get(), nullptr, &raw),
+            LQ_ERROR_INVALID_ARGUMENT);
+  ASSERT_EQ(lq_session_create_on(model.get(), pool, &raw), LQ_OK);
+  SessionPtr session(raw);
+  EXPECT_EQ(lq_pool_destroy(pool), LQ_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(lq_last_error()).find(
+                "lq_pool_destroy: 1 session is still running on this pool"),
+            std::string::npos)
+      << lq_last_error();
+  std::vector<int32_t> tokens = sequence(6);
+  EXPECT_EQ(prefill(session.get(), tokens), Reference(vocab).eval(tokens));
+  session.reset();
+  EXPECT_EQ(lq_pool_destroy(pool), LQ_OK);
+  EXPECT_EQ(lq_pool_destroy(nullptr), LQ_OK);
 }
 
 // Tests that closing a model under a live session is refused with a status

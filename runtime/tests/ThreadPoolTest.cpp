@@ -4,7 +4,7 @@
 //
 // Tests ThreadPool: for many thread and workgroup counts, over many
 // consecutive dispatches, each id runs exactly once and run() returns only
-// after all have run.
+// after all have run, also with callers on several threads at once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
+#include <vector>
 
 using namespace liquid::runtime;
 
@@ -69,6 +71,41 @@ TEST(ThreadPool, AlternatingDispatches) {
   }
   for (size_t i = 0; i < counts.size(); ++i)
     EXPECT_EQ(counts[i].load(), expected[i]) << "id " << i;
+}
+
+// Tests callers on 4 threads sharing one pool, each with its own counters
+// and constants: every call runs each of its ids exactly once, and no id of
+// one caller's dispatch runs with another's bindings or constants.
+TEST(ThreadPool, ConcurrentCallers) {
+  ThreadPool pool;
+  ASSERT_EQ(pool.start(3), LQ_OK);
+  const int rounds = 3000;
+  const uint32_t sizes[] = {2, 37, 3, 1, 64};
+  struct Caller {
+    std::vector<std::atomic<int>> counts =
+        std::vector<std::atomic<int>>(64);
+    std::vector<long long> expected = std::vector<long long>(64);
+  };
+  std::vector<Caller> callers(4);
+  std::vector<std::thread> threads;
+  for (size_t c = 0; c < callers.size(); ++c)
+    threads.emplace_back([&, c] {
+      Caller &caller = callers[c];
+      void *bindings[] = {caller.counts.data()};
+      for (int round = 0; round < rounds; ++round) {
+        uint32_t size = sizes[(round + c) % 5];
+        int64_t constant = int64_t(c) * 10 + round % 7 + 1;
+        pool.run(countKernel, bindings, &constant, size);
+        for (uint32_t i = 0; i < size; ++i)
+          caller.expected[i] += constant;
+      }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (size_t c = 0; c < callers.size(); ++c)
+    for (size_t i = 0; i < 64; ++i)
+      ASSERT_EQ(callers[c].counts[i].load(), callers[c].expected[i])
+          << "caller " << c << ", id " << i;
 }
 
 // Tests that a pool can be started and stopped without running anything.

@@ -19,8 +19,13 @@
  *   refused with a status, and the model stays open). Output buffers are the
  *   caller's; the runtime never keeps pointers to them after returning.
  * - Threads: an lq_model may be shared by sessions on any threads. A session
- *   and a sampler are used by one thread at a time. Each session runs its
- *   kernels on its own pool of `threads` threads.
+ *   and a sampler are used by one thread at a time. A session runs its
+ *   kernels on a thread pool: the process's (threads = 0, one thread per
+ *   CPU the process may run on, shared by every such session), one of its
+ *   own (threads >= 1), or an lq_pool the caller made and shares
+ *   (lq_session_create_on). Sessions sharing a pool take turns by dispatch,
+ *   each dispatch spread over every thread of the pool, so N sessions on N
+ *   threads do not start N times the machine's threads.
  */
 #ifndef LIQUID_RUNTIME_H
 #define LIQUID_RUNTIME_H
@@ -89,13 +94,30 @@ lq_status lq_model_open(const char *path, lq_model **out);
 lq_status lq_model_close(lq_model *model);
 void lq_model_get_info(const lq_model *model, lq_model_info *info);
 
+/* ---- Thread pools ------------------------------------------------------ */
+
+typedef struct lq_pool lq_pool;
+
+/* A pool of `threads` threads (0: one per CPU the process may run on) for
+   sessions to share (lq_session_create_on). */
+lq_status lq_pool_create(int threads, lq_pool **out);
+/* Stops and frees `pool` (null: nothing). LQ_ERROR_INVALID_ARGUMENT,
+   leaving it running, while sessions run on it. */
+lq_status lq_pool_destroy(lq_pool *pool);
+/* Threads of `pool`, the caller of a dispatch included (0 for null). */
+int lq_pool_threads(const lq_pool *pool);
+
 /* ---- Sessions ---------------------------------------------------------- */
 
 typedef struct lq_session lq_session;
 
-/* A session with zeroed state at position 0; `threads` >= 1 (0 = one per
-   online CPU). */
+/* A session with zeroed state at position 0, running on a pool of its own
+   of `threads` threads, or on the process's shared pool when `threads` is
+   0 (see Threads above). */
 lq_status lq_session_create(lq_model *model, int threads, lq_session **out);
+/* A session like lq_session_create's, running on `pool`. */
+lq_status lq_session_create_on(lq_model *model, lq_pool *pool,
+                               lq_session **out);
 void lq_session_destroy(lq_session *session);
 /* Back to position 0 with zeroed state. */
 void lq_session_reset(lq_session *session);
@@ -128,8 +150,8 @@ lq_status lq_session_snapshot(const lq_session *session, void *buffer,
 lq_status lq_session_restore(lq_session *session, const void *buffer,
                              size_t size);
 /* A new session of the same model with `source`'s state (position, logits,
-   caches), running on its own `threads` threads: both continue
-   independently. */
+   caches), on a pool chosen by `threads` as in lq_session_create: both
+   continue independently. */
 lq_status lq_session_fork(const lq_session *source, int threads,
                           lq_session **out);
 
