@@ -31,6 +31,9 @@ struct lq_pool {
 };
 
 namespace liquid::runtime {
+/// A pool of `threads` threads; `shared` when sessions on several threads
+/// may run on it at once.
+lq_status newPool(unsigned threads, bool shared, lq_pool *&out);
 /// The pool of lq_session_create(model, 0, ...): one per process, one
 /// thread per CPU this process may run on, started on first use and never
 /// stopped.

@@ -30,14 +30,13 @@ unsigned liquid::runtime::machineThreads() {
   return online > 0 ? unsigned(online) : 1;
 }
 
-namespace {
-
-lq_status newPool(unsigned threads, lq_pool *&out) {
+lq_status liquid::runtime::newPool(unsigned threads, bool shared,
+                                   lq_pool *&out) {
   out = nullptr;
   auto *pool = new (std::nothrow) lq_pool;
   if (!pool)
     return fail(LQ_ERROR_OUT_OF_MEMORY, "thread pool: out of memory");
-  lq_status status = pool->threads.start(threads);
+  lq_status status = pool->threads.start(threads, shared);
   if (status != LQ_OK) {
     delete pool;
     return status;
@@ -45,6 +44,8 @@ lq_status newPool(unsigned threads, lq_pool *&out) {
   out = pool;
   return LQ_OK;
 }
+
+namespace {
 
 pthread_mutex_t processPoolMutex = PTHREAD_MUTEX_INITIALIZER;
 lq_pool *processPoolInstance = nullptr;
@@ -55,7 +56,7 @@ lq_status liquid::runtime::processPool(lq_pool *&out) {
   pthread_mutex_lock(&processPoolMutex);
   lq_status status = LQ_OK;
   if (!processPoolInstance)
-    status = newPool(machineThreads(), processPoolInstance);
+    status = newPool(machineThreads(), /*shared=*/true, processPoolInstance);
   out = processPoolInstance;
   pthread_mutex_unlock(&processPoolMutex);
   return status;
@@ -68,7 +69,8 @@ extern "C" lq_status lq_pool_create(int threads, lq_pool **out) {
   if (threads < 0)
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "lq_pool_create: threads must be >= 0, got %d", threads);
-  return newPool(threads ? unsigned(threads) : machineThreads(), *out);
+  return newPool(threads ? unsigned(threads) : machineThreads(),
+                 /*shared=*/true, *out);
 }
 
 extern "C" lq_status lq_pool_destroy(lq_pool *pool) {

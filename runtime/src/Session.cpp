@@ -339,7 +339,7 @@ extern "C" lq_status lq_session_create(lq_model *model, int threads,
     LQ_RETURN_IF_ERROR(processPool(pool));
     return newSession(model, pool, nullptr, out);
   }
-  LQ_RETURN_IF_ERROR(lq_pool_create(threads, &pool));
+  LQ_RETURN_IF_ERROR(newPool(unsigned(threads), /*shared=*/false, pool));
   return newSession(model, pool, std::unique_ptr<lq_pool>(pool), out);
 }
 

@@ -14,8 +14,8 @@
 // themselves in `sleepers` before sleeping, so run() only signals when
 // someone sleeps (the generation store and the sleepers load are
 // sequentially consistent, as are the worker's increment and its check).
-// Callers of run() from several threads take numbered turns (a ticket
-// lock): the served number and the count of sleeping callers follow the
+// Callers of a shared pool's run() take numbered turns (a ticket lock):
+// the served number and the count of sleeping callers follow the
 // same sequentially consistent pattern, so a turn ending never misses a
 // caller about to sleep, and no waiting caller spins on cores the workers
 // need.
@@ -56,10 +56,11 @@ ThreadPool::~ThreadPool() {
     pthread_join(thread, nullptr);
 }
 
-lq_status ThreadPool::start(unsigned threads) {
+lq_status ThreadPool::start(unsigned threads, bool isShared) {
   if (threads < 1 || threads > 4096)
     return fail(LQ_ERROR_INVALID_ARGUMENT,
                 "thread pool: %u threads is out of range [1, 4096]", threads);
+  shared = isShared;
   workers.reserve(threads - 1);
   for (unsigned i = 0; i + 1 < threads; ++i) {
     pthread_t thread;
@@ -164,7 +165,16 @@ void ThreadPool::run(KernelFn kernel, void *const *kernelBindings,
       kernel(kernelBindings, kernelConstants, id);
     return;
   }
+  if (!shared)
+    return dispatch(kernel, kernelBindings, kernelConstants, workgroups);
   takeTurn();
+  dispatch(kernel, kernelBindings, kernelConstants, workgroups);
+  endTurn();
+}
+
+void ThreadPool::dispatch(KernelFn kernel, void *const *kernelBindings,
+                          const int64_t *kernelConstants,
+                          uint32_t workgroups) {
   // Close the ticket (odd generation), write the dispatch, open it (even).
   uint32_t closed = generationOf(ticket.load()) + 1;
   ticket.store(uint64_t(closed) << 32);
@@ -184,7 +194,7 @@ void ThreadPool::run(KernelFn kernel, void *const *kernelBindings,
   work(generation);
   for (int i = 0; i < spinIterations; ++i) {
     if (completed.load(std::memory_order_acquire) == workgroups)
-      return endTurn();
+      return;
     cpuRelax();
   }
   pthread_mutex_lock(&mutex);
@@ -193,5 +203,4 @@ void ThreadPool::run(KernelFn kernel, void *const *kernelBindings,
     pthread_cond_wait(&done, &mutex);
   waiting.store(false);
   pthread_mutex_unlock(&mutex);
-  endTurn();
 }

@@ -8,8 +8,9 @@
 // finished, so consecutive dispatches are ordered. The caller never waits
 // for a worker that has not claimed anything: a worker slow to wake costs
 // nothing. Idle workers spin briefly for the next dispatch, then sleep.
-// Sessions on several threads may share a pool: their dispatches take
-// turns in the order they arrive, each spread over every thread.
+// Sessions on several threads may share a pool started as shared: their
+// dispatches take turns in the order they arrive, each spread over every
+// thread. A pool of one session's own skips the turns.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,16 +38,20 @@ public:
   ~ThreadPool();
 
   /// Starts `threads` - 1 workers (the caller of run() is the last thread).
-  lq_status start(unsigned threads);
+  /// A `shared` pool may be run() from several threads at once.
+  lq_status start(unsigned threads, bool shared = false);
   /// Threads taking part in run(), the caller included.
   unsigned size() const { return unsigned(workers.size()) + 1; }
-  /// Calls fn(bindings, constants, id) for each id in [0, workgroups). Any
-  /// thread may call it; concurrent calls take turns (first come, first
-  /// served), a call of one workgroup runs on its caller at once.
+  /// Calls fn(bindings, constants, id) for each id in [0, workgroups). On
+  /// a shared pool concurrent calls take turns (first come, first served);
+  /// a call of one workgroup runs on its caller at once.
   void run(KernelFn fn, void *const *bindings, const int64_t *constants,
            uint32_t workgroups);
 
 private:
+  /// run() of more than one workgroup, once the pool is the caller's.
+  void dispatch(KernelFn fn, void *const *bindings, const int64_t *constants,
+                uint32_t workgroups);
   /// Waits for this caller's turn at the pool, then ends it.
   void takeTurn();
   void endTurn();
@@ -73,9 +78,11 @@ private:
   std::atomic<void *const *> bindings{nullptr};
   std::atomic<const int64_t *> constants{nullptr};
   std::atomic<uint32_t> count{0};
-  // Turns: a caller takes the next number and runs when it is served;
-  // callers that find another's turn in progress sleep on `turnDone`.
-  std::atomic<uint64_t> nextTurn{0};
+  // Turns of a shared pool: a caller takes the next number and runs when it
+  // is served; callers that find another's turn in progress sleep on
+  // `turnDone`. A line of their own, away from what idle workers spin on.
+  bool shared = false;
+  alignas(64) std::atomic<uint64_t> nextTurn{0};
   std::atomic<uint64_t> servedTurn{0};
   std::atomic<unsigned> turnWaiters{0};
   pthread_cond_t turnDone = PTHREAD_COND_INITIALIZER;

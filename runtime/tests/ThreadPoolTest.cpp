@@ -78,7 +78,7 @@ TEST(ThreadPool, AlternatingDispatches) {
 // one caller's dispatch runs with another's bindings or constants.
 TEST(ThreadPool, ConcurrentCallers) {
   ThreadPool pool;
-  ASSERT_EQ(pool.start(3), LQ_OK);
+  ASSERT_EQ(pool.start(3, /*shared=*/true), LQ_OK);
   const int rounds = 3000;
   const uint32_t sizes[] = {2, 37, 3, 1, 64};
   struct Caller {
