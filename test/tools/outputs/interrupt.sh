@@ -9,7 +9,8 @@
 # --output, having streamed something to its stdout, which goes to FILE.
 # Prints the exit status as a signal name ("killed by TERM") or "exit N",
 # then, with --temp-in, what DIR holds afterwards, one name a line: a tool
-# that leaves nothing behind prints the status line only.
+# that leaves nothing behind prints the status line only. It waits up to
+# $INTERRUPT_WAIT seconds (default 30) for the write to start.
 set -u
 signal=$1 mode=$2 where=$3 && shift 3
 # A background command of a shell starts with SIGINT ignored: give it the
@@ -37,7 +38,8 @@ writing() {
 tries=0
 until writing; do
   tries=$((tries + 1))
-  if [ $tries -gt 3000 ] || ! kill -0 $pid 2>/dev/null; then
+  if [ $tries -gt $((${INTERRUPT_WAIT:-30} * 100)) ] ||
+     ! kill -0 $pid 2>/dev/null; then
     echo "interrupt.sh: $* was never seen writing" >&2
     exit 1
   fi
