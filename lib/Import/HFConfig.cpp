@@ -279,7 +279,9 @@ static Error readFeedForward(const ConfigReader &r, ModelConfig &c) {
     c.ffnSize = effectiveFFNSize(ff, autoAdjust, multiplier, multipleOf);
     if (c.ffnSize < 1 || c.ffnSize >= kMaxDim)
       return r.error(ffKey, "effective feed-forward size " +
-                                Twine(c.ffnSize) + " is out of range");
+                                (c.ffnSize < 0 ? std::string("beyond 2^62")
+                                               : std::to_string(c.ffnSize)) +
+                                " is out of range");
     return Error::success();
   }
 

@@ -19,8 +19,12 @@ int64_t liquid::effectiveFFNSize(int64_t intermediate, bool autoAdjust,
     return intermediate;
   // Python's int(2 * I / 3): truncation of a non-negative quotient.
   int64_t size = 2 * intermediate / 3;
-  if (multiplier >= 0)
-    size = static_cast<int64_t>(multiplier * static_cast<double>(size));
+  if (multiplier >= 0) {
+    double scaled = multiplier * static_cast<double>(size);
+    if (!(scaled < 0x1p62)) // Past any size, or infinite.
+      return -1;
+    size = static_cast<int64_t>(scaled);
+  }
   if (multipleOf > 0)
     size = multipleOf * ((size + multipleOf - 1) / multipleOf);
   return size;

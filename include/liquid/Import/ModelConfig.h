@@ -64,6 +64,7 @@ struct ModelConfig {
 
 /// Effective dense FFN size from a config's intermediate size and the
 /// block_* auto-adjust settings (LFM2.md §1.6); `multiplier` < 0 means absent.
+/// -1 when the multiplier takes it past 2^62.
 int64_t effectiveFFNSize(int64_t intermediate, bool autoAdjust,
                          double multiplier, int64_t multipleOf);
 

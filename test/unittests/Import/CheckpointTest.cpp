@@ -18,6 +18,7 @@
 #include "liquid/Import/HFConfig.h"
 #include "liquid/Import/Safetensors.h"
 
+#include <cmath>
 #include <random>
 
 using namespace liquid;
@@ -36,6 +37,10 @@ TEST(ModelConfigTest, EffectiveFFNSize) {
   EXPECT_EQ(effectiveFFNSize(6656, true, -1.0, 256), 4608);
   EXPECT_EQ(effectiveFFNSize(90, true, -1.0, 64), 64);
   EXPECT_EQ(effectiveFFNSize(300, true, 1.5, 100), 300);
+  // A multiplier past any size (found by the hf fuzz target: the cast to
+  // int64 was undefined behaviour).
+  EXPECT_EQ(effectiveFFNSize(6656, true, 9.85e66, 256), -1);
+  EXPECT_EQ(effectiveFFNSize(6656, true, HUGE_VAL, 256), -1);
 }
 
 TEST(ModelConfigTest, DTypeTable) {

@@ -86,6 +86,8 @@ TEST(HFConfigTest, Errors) {
   check(with("num_hidden_layers", 2000000000),
         {"key 'num_hidden_layers': value 2000000000 is out of range"});
   check(with("vocab_size", 0), {"key 'vocab_size': value 0 is out of range"});
+  check(with("block_ffn_dim_multiplier", 9.85e66),
+        {"effective feed-forward size beyond 2^62 is out of range"});
   check(with("vocab_size", 1000000),
         {"key 'vocab_size': value 1000000 exceeds the limit of 524288 tokens"});
   check(with("layer_types", json::Array{"conv", "conv"}),
