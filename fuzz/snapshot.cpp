@@ -3,8 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The input is a session snapshot, restored into a session of the tiny
-// model. Its payload checksum is written in first (header bytes 48..55,
-// Snapshot.cpp), so mutations reach the checks and the copy behind it
+// model. Its payload checksum is written in first (the header's last 8
+// bytes, format.h), so mutations reach the checks and the copy behind it
 // instead of stopping at a checksum no mutation matches. A snapshot that
 // is taken must leave a session that runs: it decodes a token, and is
 // reset for the next input. Seeds: snapshots of liquid-run session files
@@ -19,10 +19,6 @@
 #include <cstring>
 #include <vector>
 
-namespace {
-constexpr size_t kHeaderSize = 56, kChecksumAt = 48;
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static lq_session *session = [] {
     lq_model *model = nullptr;
@@ -34,10 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return out;
   }();
   std::vector<uint8_t> snapshot(data, data + size);
-  if (size >= kHeaderSize) {
-    uint64_t checksum = lqm_checksum(LQM_CHECKSUM_SEED, data + kHeaderSize,
-                                     size - kHeaderSize);
-    memcpy(snapshot.data() + kChecksumAt, &checksum, 8);
+  const size_t header = LQM_SNAPSHOT_HEADER_SIZE;
+  if (size >= header) {
+    uint64_t checksum =
+        lqm_checksum(LQM_CHECKSUM_SEED, data + header, size - header);
+    memcpy(snapshot.data() + header - 8, &checksum, 8);
   }
   if (lq_session_restore(session, snapshot.data(), snapshot.size()) == LQ_OK)
     (void)lq_session_decode(session, 1, nullptr);

@@ -21,6 +21,7 @@
 #include "Status.h"
 #include "liquid/format.h"
 
+#include <cstddef>
 #include <cstring>
 #include <new>
 
@@ -42,7 +43,10 @@ struct SnapshotHeader {
   uint64_t payloadSize;
   uint64_t checksum;
 };
-static_assert(sizeof(SnapshotHeader) == 56, "snapshot header layout");
+static_assert(sizeof(SnapshotHeader) == LQM_SNAPSHOT_HEADER_SIZE &&
+                  offsetof(SnapshotHeader, checksum) + 8 ==
+                      LQM_SNAPSHOT_HEADER_SIZE,
+              "snapshot header layout");
 
 /// The bytes of `session`'s state that position `position` uses, region by
 /// region, in snapshot order: fn(pointer, bytes).

@@ -7,9 +7,9 @@
 // that unpacks its arguments from the two arrays the runtime fills, and an
 // exported constant `liquid_kernel_f_signature` saying what the kernel
 // touches: its workgroup count, the vocabulary and context it indexes, the
-// bytes of each buffer and whether it writes it (format.h). The runtime checks every dispatch of
-// the schedule against these facts of the code itself, so a damaged table
-// cannot make a kernel run past a buffer.
+// bytes of each buffer and whether it writes it (format.h). The runtime
+// checks every dispatch of the schedule against these facts of the code
+// itself, so a damaged table cannot make a kernel run past a buffer.
 //
 //===----------------------------------------------------------------------===//
 

@@ -64,8 +64,11 @@ static inline size_t lqm_signature_writes(size_t bindings, size_t b) {
   return LQM_SIGNATURE_BYTES + bindings + b;
 }
 
-/* Session snapshots (lq_session_snapshot) start with this magic. */
+/* Session snapshots (lq_session_snapshot) start with this magic, in a
+   header of LQM_SNAPSHOT_HEADER_SIZE bytes whose last 8 are the
+   lqm_checksum (from LQM_CHECKSUM_SEED) of the payload after it. */
 #define LQM_SNAPSHOT_MAGIC "LQS2"
+#define LQM_SNAPSHOT_HEADER_SIZE 56
 
 /* The hashes of the tokenizer's tables (Tokenizer in artifact.fbs): 32-bit
    FNV-1a over the bytes, and over the 8 little-endian bytes of a pair. */
