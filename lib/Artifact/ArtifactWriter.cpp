@@ -52,6 +52,10 @@ static lqm::ElementType elementType(DType dtype) {
     return lqm::ElementType_Q8_0;
   case DType::Q4_0:
     return lqm::ElementType_Q4_0;
+  case DType::Q4_K:
+  case DType::Q5_K:
+  case DType::Q6_K:
+    break; // importModel refuses these.
   }
   return lqm::ElementType_F32;
 }

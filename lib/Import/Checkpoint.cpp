@@ -50,6 +50,12 @@ StringRef liquid::dtypeName(DType t) {
     return "q8_0";
   case DType::Q4_0:
     return "q4_0";
+  case DType::Q4_K:
+    return "q4_K";
+  case DType::Q5_K:
+    return "q5_K";
+  case DType::Q6_K:
+    return "q6_K";
   }
   llvm_unreachable("unknown dtype");
 }
@@ -63,6 +69,10 @@ int64_t liquid::dtypeBlockSize(DType t) {
   case DType::Q8_0:
   case DType::Q4_0:
     return gguf::kQBlock;
+  case DType::Q4_K:
+  case DType::Q5_K:
+  case DType::Q6_K:
+    return gguf::kKBlock;
   }
   llvm_unreachable("unknown dtype");
 }
@@ -78,6 +88,12 @@ int64_t liquid::dtypeBlockBytes(DType t) {
     return gguf::kQ8_0Bytes;
   case DType::Q4_0:
     return gguf::kQ4_0Bytes;
+  case DType::Q4_K:
+    return gguf::kQ4_KBytes;
+  case DType::Q5_K:
+    return gguf::kQ5_KBytes;
+  case DType::Q6_K:
+    return gguf::kQ6_KBytes;
   }
   llvm_unreachable("unknown dtype");
 }

@@ -83,6 +83,12 @@ static std::optional<DType> dtypeOf(uint32_t ggmlType) {
     return DType::Q8_0;
   case gguf::TensorType::Q4_0:
     return DType::Q4_0;
+  case gguf::TensorType::Q4_K:
+    return DType::Q4_K;
+  case gguf::TensorType::Q5_K:
+    return DType::Q5_K;
+  case gguf::TensorType::Q6_K:
+    return DType::Q6_K;
   }
   return std::nullopt;
 }
@@ -292,7 +298,7 @@ Error GGUFParser::parseTensorInfo(uint64_t index, GGUFTensor &t,
     StringRef typeName = ggmlTypeName(type);
     return bad("unsupported tensor type " + Twine(type) + " (" +
                (typeName.empty() ? StringRef("unknown") : typeName) +
-               "; supported: f32, f16, bf16, q8_0, q4_0)");
+               "; supported: f32, f16, bf16, q8_0, q4_0, q4_K, q5_K, q6_K)");
   }
   t.dtype = *dtype;
   std::optional<int64_t> numel = detail::checkedNumElements(t.shape);

@@ -97,8 +97,12 @@ static Type elementType(Builder &b, DType t) {
     return Q8_0Type::get(ctx);
   case DType::Q4_0:
     return Q4_0Type::get(ctx);
+  case DType::Q4_K:
+  case DType::Q5_K:
+  case DType::Q6_K:
+    break; // Refused by importModel before building.
   }
-  llvm_unreachable("unknown dtype");
+  llvm_unreachable("dtype with no element type");
 }
 
 void ModelBuilder::describeModel(ModuleOp module) {
@@ -347,6 +351,15 @@ importModel(MLIRContext &context, const Checkpoint &checkpoint,
       return llvm::createStringError(
           "--prefill-small-chunk: must not be negative, got " +
           std::to_string(n));
+  // K-quant weights are read (liquid-reference runs them) but not compiled.
+  for (const std::string &name : checkpoint.tensorOrder) {
+    DType t = checkpoint.tensors.find(name)->second.dtype;
+    if (t == DType::Q4_K || t == DType::Q5_K || t == DType::Q6_K)
+      return llvm::createStringError(
+          checkpoint.path + ": tensor '" + name + "': " + dtypeName(t).str() +
+          " weights cannot be compiled yet (liquidc compiles f32, f16, bf16, "
+          "q8_0 and q4_0; liquid-reference runs " + dtypeName(t).str() + ")");
+  }
   context.loadDialect<LiquidDialect, arith::ArithDialect, func::FuncDialect,
                       tensor::TensorDialect>();
   OwningOpRef<ModuleOp> module =

@@ -201,6 +201,15 @@ void liquid::synth::encodeValues(DType t, const float *x, int64_t n,
   case DType::Q4_0:
     quantizeRowQ4_0(x, out, n);
     return;
+  case DType::Q4_K:
+    quantizeRowQ4_K(x, out, n);
+    return;
+  case DType::Q5_K:
+    quantizeRowQ5_K(x, out, n);
+    return;
+  case DType::Q6_K:
+    quantizeRowQ6_K(x, out, n);
+    return;
   }
   llvm_unreachable("unknown dtype");
 }
@@ -225,14 +234,23 @@ void liquid::synth::decodeValues(DType t, const uint8_t *in, int64_t n,
   case DType::Q4_0:
     dequantizeRowQ4_0(in, y, n);
     return;
+  case DType::Q4_K:
+    dequantizeRowQ4_K(in, y, n);
+    return;
+  case DType::Q5_K:
+    dequantizeRowQ5_K(in, y, n);
+    return;
+  case DType::Q6_K:
+    dequantizeRowQ6_K(in, y, n);
+    return;
   }
   llvm_unreachable("unknown dtype");
 }
 
 std::optional<DType> liquid::synth::parseDType(llvm::StringRef name) {
   for (DType t : {DType::F32, DType::F16, DType::BF16, DType::Q8_0,
-                  DType::Q4_0})
-    if (name == dtypeName(t))
+                  DType::Q4_0, DType::Q4_K, DType::Q5_K, DType::Q6_K})
+    if (name.equals_insensitive(dtypeName(t)))
       return t;
   return std::nullopt;
 }

@@ -37,6 +37,12 @@ uint32_t liquid::synth::ggufFileType(DType t) {
     return 7; // LLAMA_FTYPE_MOSTLY_Q8_0
   case DType::BF16:
     return 32; // LLAMA_FTYPE_MOSTLY_BF16
+  case DType::Q4_K:
+    return 14; // LLAMA_FTYPE_MOSTLY_Q4_K_S (every matrix Q4_K)
+  case DType::Q5_K:
+    return 16; // LLAMA_FTYPE_MOSTLY_Q5_K_S
+  case DType::Q6_K:
+    return 18; // LLAMA_FTYPE_MOSTLY_Q6_K
   }
   llvm_unreachable("unknown dtype");
 }
@@ -53,6 +59,12 @@ static gguf::TensorType ggmlType(DType t) {
     return gguf::TensorType::Q8_0;
   case DType::Q4_0:
     return gguf::TensorType::Q4_0;
+  case DType::Q4_K:
+    return gguf::TensorType::Q4_K;
+  case DType::Q5_K:
+    return gguf::TensorType::Q5_K;
+  case DType::Q6_K:
+    return gguf::TensorType::Q6_K;
   }
   llvm_unreachable("unknown dtype");
 }
@@ -129,7 +141,7 @@ llvm::Error liquid::synth::writeGGUFCheckpoint(const SynthOptions &o) {
     uint64_t n = 1;
     for (int64_t d : spec.shape)
       n *= d;
-    if (isBlockType(storage) && spec.shape.back() % gguf::kQBlock != 0)
+    if (spec.shape.back() % dtypeBlockSize(storage) != 0)
       return fileError(o.output, "cannot write " + spec.name,
                        "rows of " + std::to_string(spec.shape.back()) +
                            " elements are not whole " +

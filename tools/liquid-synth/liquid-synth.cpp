@@ -41,7 +41,7 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     dtypeArg("dtype",
               cl::desc("Weight type: f32, f16, bf16, or for gguf also q8_0, "
-                       "q4_0 (default f32)"),
+                       "q4_0, q4_K, q5_K, q6_K (default f32)"),
               cl::value_desc("type"), cl::init("f32"), cl::cat(category));
 static cl::opt<uint64_t> seed("seed",
                               cl::desc("Random seed (default 0); the same "
@@ -134,7 +134,8 @@ int main(int argc, char **argv) {
   std::optional<DType> dtype = parseDType(dtypeArg);
   if (!dtype)
     return fail("--dtype=" + dtypeArg +
-                ": unknown type: expected f32, f16, bf16, q8_0 or q4_0");
+                ": unknown type: expected f32, f16, bf16, q8_0, q4_0, q4_K, "
+                "q5_K or q6_K");
   if (options.format == CheckpointFormat::HF && isBlockType(*dtype))
     return fail("--dtype=" + dtypeArg +
                 ": not an HF type: HF checkpoints hold f32, f16 or bf16; " +

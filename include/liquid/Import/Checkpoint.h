@@ -32,9 +32,10 @@
 namespace liquid {
 
 /// Storage type of a tensor in a checkpoint. Values are ours, not GGUF's.
-enum class DType { F32, F16, BF16, Q8_0, Q4_0 };
+enum class DType { F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K };
 
-/// "f32", "f16", "bf16", "q8_0", "q4_0".
+/// "f32", "f16", "bf16", "q8_0", "q4_0", "q4_K", "q5_K", "q6_K" (ggml's
+/// names).
 llvm::StringRef dtypeName(DType t);
 /// Elements per quantization block (1 for float types).
 int64_t dtypeBlockSize(DType t);

@@ -36,7 +36,8 @@ enum class ValueType : uint32_t {
 
 /// Tensor types (ggml_type) that Liquid handles.
 enum class TensorType : uint32_t {
-  F32 = 0, F16 = 1, Q4_0 = 2, Q8_0 = 8, BF16 = 30,
+  F32 = 0, F16 = 1, Q4_0 = 2, Q8_0 = 8, Q4_K = 12, Q5_K = 13, Q6_K = 14,
+  BF16 = 30,
 };
 
 /// Token types of tokenizer.ggml.token_type (llama_token_type).
@@ -52,6 +53,27 @@ enum class TokenType : int32_t {
 constexpr int64_t kQBlock = 32;
 constexpr int64_t kQ8_0Bytes = 34;
 constexpr int64_t kQ4_0Bytes = 18;
+
+/// K-quant super-blocks of 256 elements (ggml's QK_K), element e in
+/// sub-block e / 32 (Q4_K, Q5_K) or e / 16 (Q6_K):
+/// - Q4_K (144 bytes): f16 d, f16 dmin, 12 bytes of eight 6-bit scales and
+///   eight 6-bit mins, 128 bytes of nibbles; value = d * scale * q - dmin *
+///   min. Elements 64k .. 64k+31 are the low nibbles of bytes 32k .. 32k+31,
+///   elements 64k+32 .. 64k+63 their high nibbles. Scale and min of
+///   sub-block j < 4: bits 0-5 of bytes j and j+4; of j >= 4: the low and
+///   high nibbles of byte j+4, above bits 6-7 of bytes j-4 and j.
+/// - Q5_K (176 bytes): as Q4_K with 32 bytes of fifth bits between the
+///   scales and the nibbles: bit 2k of byte l is element 64k+l's, bit 2k+1
+///   element 64k+32+l's.
+/// - Q6_K (210 bytes): 128 bytes of low nibbles, 64 bytes of high bit
+///   pairs, sixteen i8 scales, f16 d; value = d * scale * (q - 32). In half
+///   h (elements 128h ..), element 128h + 32i + l (i < 4, l < 32) has its low
+///   nibble in byte 64h + l + 32 * (i & 1), high nibble when i >= 2, and its
+///   top two bits at bit 2i of high byte 32h + l.
+constexpr int64_t kKBlock = 256;
+constexpr int64_t kQ4_KBytes = 144;
+constexpr int64_t kQ5_KBytes = 176;
+constexpr int64_t kQ6_KBytes = 210;
 
 } // namespace liquid::gguf
 

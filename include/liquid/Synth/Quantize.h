@@ -6,7 +6,8 @@
 // bf16 with round-to-nearest-even, and GGUF Q8_0 / Q4_0 blocks computed
 // exactly as ggml's reference quantizers (quantize_row_q8_0_ref,
 // quantize_row_q4_0_ref) compute them, so a file written here is bit-equal
-// to one llama.cpp would produce from the same f32 values. The dequantizers
+// to one llama.cpp would produce from the same f32 values (K-quants: see
+// QuantizeK.cpp, valid files but not llama-quantize's bits). The dequantizers
 // are the inverse used by tests and the reference forward pass. All integer
 // arithmetic where possible, so results do not depend on the host's FPU
 // settings.
@@ -38,6 +39,15 @@ void quantizeRowQ8_0(const float *x, uint8_t *out, int64_t n);
 void quantizeRowQ4_0(const float *x, uint8_t *out, int64_t n);
 void dequantizeRowQ8_0(const uint8_t *in, float *y, int64_t n);
 void dequantizeRowQ4_0(const uint8_t *in, float *y, int64_t n);
+
+/// K-quant super-blocks (QuantizeK.cpp): liquid's own quantizers, ggml's
+/// dequantization formulas.
+void quantizeRowQ4_K(const float *x, uint8_t *out, int64_t n);
+void quantizeRowQ5_K(const float *x, uint8_t *out, int64_t n);
+void quantizeRowQ6_K(const float *x, uint8_t *out, int64_t n);
+void dequantizeRowQ4_K(const uint8_t *in, float *y, int64_t n);
+void dequantizeRowQ5_K(const uint8_t *in, float *y, int64_t n);
+void dequantizeRowQ6_K(const uint8_t *in, float *y, int64_t n);
 
 /// Encodes `n` floats as storage type `t` into `out`
 /// (dtypeStorageBytes(t, n) bytes); block types need n % 32 == 0.

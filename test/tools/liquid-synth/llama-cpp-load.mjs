@@ -15,7 +15,7 @@
 // - the 8 greedy tokens must be the reference's (`BIN FILE --tokens PROMPT
 //   -n 8`) for f32 / f16 / bf16 / q8_0 dense files and f32 / f16 / bf16 MoE
 //   files; for the others a difference is reported, not failed (llama.cpp
-//   quantizes the activations of q4_0 / q8_0 matmuls to q8_0, which can flip
+//   quantizes the activations of quantized matmuls to 8 bits, which can flip
 //   a near-tie, and a flipped expert choice in a random MoE is not a bug);
 // - the logits of every prompt position (one batch) and of the 7 decode
 //   steps (one token each) must match the reference's --dump-logits rows:
@@ -25,8 +25,9 @@
 //   (its default f16 cache, or flash attention, which rounds q and k to
 //   f16 on the CPU, moves f32 logits by ~3e-4).
 //   The tolerance is 1e-5 for f32 weights; for the other types llama.cpp
-//   rounds each matmul's activations to the weights' dot type (f16, bf16, or
-//   q8_0 blocks for q8_0 / q4_0) and the reference does not, so the
+//   rounds each matmul's activations to the weights' dot type (f16, bf16,
+//   q8_0 blocks for q8_0 / q4_0, q8_K blocks for the K-quants) and the
+//   reference does not, so the
 //   tolerances are loose there (they still catch a wrong layout, which is
 //   off by the logits' whole size).
 //
@@ -81,6 +82,9 @@ const fileTypes = {
   32: ["bf16", 3e-2, true, true],
   7: ["q8_0", 8e-2, true, false],
   2: ["q4_0", 8e-2, false, false],
+  14: ["q4_K", 8e-2, false, false],
+  16: ["q5_K", 8e-2, false, false],
+  18: ["q6_K", 8e-2, false, false],
 };
 
 // Runs the reference; returns its tokens and its logits rows.

@@ -18,7 +18,8 @@ npm_setup "$work"
 [ -x "$bin/liquid-reference" ] || { echo "FAIL: $bin/liquid-reference is not built"; exit 1; }
 
 files=()
-for spec in tiny:f32 tiny:q8_0 tiny:q4_0 tiny:bf16 tiny-moe:f32 tiny-moe:f16 tiny-moe:q8_0; do
+for spec in tiny:f32 tiny:q8_0 tiny:q4_0 tiny:bf16 tiny:q4_K tiny:q5_K tiny:q6_K \
+            tiny-moe:f32 tiny-moe:f16 tiny-moe:q8_0; do
   preset=${spec%%:*} dtype=${spec##*:}
   out="$work/$preset-$dtype.gguf"
   "$bin/liquid-synth" --preset "$preset" --format gguf --dtype "$dtype" --seed 0 -o "$out" --quiet

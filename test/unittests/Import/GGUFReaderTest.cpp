@@ -74,9 +74,14 @@ TEST_F(GGUFReaderTest, ContainerAndGetters) {
 TEST_F(GGUFReaderTest, TensorErrors) {
   GGUFBuilder base = ggufModel(tinyDense());
   GGUFBuilder b = base;
-  b.tensor("blk.0.attn_norm.weight")->type = 12;
+  b.tensor("blk.0.attn_norm.weight")->type = 11;
   expectError(load(b), {file() + ": tensor 'blk.0.attn_norm.weight': "
-                                 "unsupported tensor type 12 (q4_K"});
+                                 "unsupported tensor type 11 (q3_K"});
+  b = base;
+  b.tensor("blk.0.attn_norm.weight")->type = 12; // Q4_K: rows of 256
+  expectError(load(b), {file() + ": tensor 'blk.0.attn_norm.weight': "
+                                 "row length 64 is not a multiple of the "
+                                 "q4_K block size 256"});
   b = base;
   b.tensor("blk.0.attn_norm.weight")->type = 3;
   expectError(load(b), {"unsupported tensor type 3 (q4_1"});

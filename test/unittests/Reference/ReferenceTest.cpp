@@ -183,6 +183,7 @@ TEST_P(SessionTest, StateHasTheDocumentedShape) {
 INSTANTIATE_TEST_SUITE_P(Presets, SessionTest,
                          ::testing::Values(Param{"tiny", DType::F32},
                                            Param{"tiny", DType::Q4_0},
+                                           Param{"tiny", DType::Q4_K},
                                            Param{"tiny-moe", DType::F32},
                                            Param{"tiny-moe", DType::Q8_0}),
                          paramName);
