@@ -16,7 +16,8 @@ for t in gguf hf artifact session tokenizer template snapshot; do
 done
 
 # GGUF: each type and both architectures, cut at their tensor data.
-for spec in "tiny q8_0" "tiny q4_0" "tiny f32" "tiny-moe q4_0" "tiny-moe f16"; do
+for spec in "tiny q8_0" "tiny q4_0" "tiny q4_K" "tiny f32" "tiny-moe q4_0" \
+            "tiny-moe f16"; do
   set -- $spec
   "$bin/liquid-synth" --preset "$1" --format gguf --dtype "$2" --quiet \
     -o "$data/$1-$2.gguf"

@@ -7,8 +7,8 @@
 // error naming the file and the item being read, never a crash or a huge
 // allocation. Metadata is kept in file order with typed getters; tensors are
 // described with their logical (ne reversed) shape and absolute byte range.
-// Only the tensor types Liquid handles (F32, F16, BF16, Q8_0, Q4_0) are
-// accepted. Strings and arrays point into the mapped file.
+// Only the tensor types Liquid handles (F32, F16, BF16, Q8_0, Q4_0, Q4_K,
+// Q5_K, Q6_K) are accepted. Strings and arrays point into the mapped file.
 //
 //===----------------------------------------------------------------------===//
 

@@ -43,8 +43,9 @@ namespace liquid::reference {
 /// One checkpoint tensor viewed as a row-major matrix: the innermost
 /// dimension is the columns, all outer dimensions fold into the rows (a
 /// stacked expert tensor [E, I, H] is E*I rows of H). Rows are decoded to
-/// f32 on demand: GGUF Q8_0 / Q4_0 exactly as ggml dequantizes them
-/// (value = d * q), f16 / bf16 exactly.
+/// f32 on demand: GGUF Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K exactly as ggml
+/// dequantizes them (value = d * q; the K-quants with their sub-block
+/// scales and mins), f16 / bf16 exactly.
 class WeightMatrix {
 public:
   /// A view of `tensor`, one of `ckpt`'s tensors. An error if its rows are
