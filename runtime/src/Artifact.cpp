@@ -401,10 +401,7 @@ static lq_status checkChecksum(const ArtifactView &view, uint64_t at,
   uint64_t stored = 0;
   for (int i = 0; i < 8; ++i)
     stored |= uint64_t(view.file[at + i]) << (8 * i);
-  uint64_t h = lqm_checksum(LQM_CHECKSUM_SEED, view.file, view.tableSize);
-  for (const lqm::Target *target : *view.artifact->targets())
-    h = lqm_checksum(h, view.segmentData(*target->code()),
-                     target->code()->size());
+  uint64_t h = view.checksum();
   if (h != stored)
     return fail(LQ_ERROR_INVALID_ARTIFACT,
                 "%s: damaged artifact: the checksum of its table and code "

@@ -15,6 +15,7 @@
 #define LIQUID_RUNTIME_ARTIFACT_H
 
 #include "liquid/artifact_generated.h"
+#include "liquid/format.h"
 #include "liquid/runtime.h"
 
 #include <cstdint>
@@ -41,6 +42,14 @@ struct ArtifactView {
 
   const uint8_t *segmentData(const lqm::Segment &segment) const {
     return file + dataBase + segment.offset();
+  }
+  /// The checksum of the table and each target's code (format.h), as the
+  /// file should store it at lqm_checksum_at(tableSize).
+  uint64_t checksum() const {
+    uint64_t h = lqm_checksum(LQM_CHECKSUM_SEED, file, tableSize);
+    for (const lqm::Target *target : *artifact->targets())
+      h = lqm_checksum(h, segmentData(*target->code()), target->code()->size());
+    return h;
   }
 };
 
