@@ -43,6 +43,32 @@ def Liquid_Dialect : Dialect {
     void registerTypes();
     /// Registers the dialect's attributes (LiquidAttrs.cpp).
     void registerAttributes();
+
+    // The discardable attributes passes hand on to later passes, named once
+    // (docs/lowering.md, sections 2-8).
+    /// On an entry's argument and result: the state buffer it is.
+    static ::llvm::StringRef getStateAttrName() { return "liquid.state"; }
+    /// On a kernel's buffer argument added for a result: which result.
+    static ::llvm::StringRef getResultAttrName() { return "liquid.result"; }
+    /// On a kernel's result: the argument it is written into.
+    static ::llvm::StringRef getTiedAttrName() { return "liquid.tied"; }
+    /// On a kernel's buffer argument: its memref type.
+    static ::llvm::StringRef getBufferAttrName() { return "liquid.buffer"; }
+    /// On a kernel's buffer argument: the kernel may write it.
+    static ::llvm::StringRef getWrittenAttrName() { return "liquid.written"; }
+    /// On a kernel's argument: it is the workgroup index.
+    static ::llvm::StringRef getWorkgroupAttrName() {
+      return "liquid.workgroup";
+    }
+    /// On a kernel: how many workgroups it runs.
+    static ::llvm::StringRef getWorkgroupsAttrName() {
+      return "liquid.workgroups";
+    }
+    /// On a kernel's argument: it is the workspace; on a kernel: the
+    /// workspace bytes it needs.
+    static ::llvm::StringRef getWorkspaceAttrName() {
+      return "liquid.workspace";
+    }
   }];
 }
 

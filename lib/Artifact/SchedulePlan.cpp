@@ -98,7 +98,8 @@ llvm::Error Planner::addKernels(ModuleOp kernels) {
     plan.kernels.push_back(f.getName().str());
     uint64_t workspace = 0;
     if (auto body = kernels.lookupSymbol<LLVM::LLVMFuncOp>(name))
-      if (auto bytes = body->getAttrOfType<IntegerAttr>("liquid.workspace"))
+      if (auto bytes = body->getAttrOfType<IntegerAttr>(
+              mlir::liquid::LiquidDialect::getWorkspaceAttrName()))
         workspace = bytes.getInt();
     workspaceBytes.push_back(workspace);
   }
@@ -133,7 +134,7 @@ llvm::Expected<PlannedBinding> Planner::bind(Value root) {
     if (arg.getArgNumber() == 0)
       return PlannedBinding{BindingKind::Tokens};
     auto state = func.getArgAttrOfType<mlir::liquid::StateAttr>(
-        arg.getArgNumber(), "liquid.state");
+        arg.getArgNumber(), mlir::liquid::LiquidDialect::getStateAttrName());
     if (!state)
       return error(func.getName() + ": argument " +
                    llvm::Twine(arg.getArgNumber()) +

@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "liquid/Dialect/Liquid/LiquidDialect.h"
 #include "liquid/Dialect/Liquid/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -29,6 +30,7 @@ namespace mlir::liquid {
 } // namespace mlir::liquid
 
 using namespace mlir;
+using mlir::liquid::LiquidDialect;
 
 static constexpr int64_t kAlign = 64;
 
@@ -67,7 +69,8 @@ static bool escapes(memref::AllocOp alloc) {
 
 /// Moves the static temporaries of `func` into a workspace argument.
 static LogicalResult planFunction(func::FuncOp func) {
-  auto workgroups = func->getAttrOfType<IntegerAttr>("liquid.workgroups");
+  auto workgroups =
+      func->getAttrOfType<IntegerAttr>(LiquidDialect::getWorkgroupsAttrName());
   if (!workgroups || func.isExternal())
     return success();
   SmallVector<std::pair<memref::AllocOp, int64_t>> planned;
@@ -86,7 +89,7 @@ static LogicalResult planFunction(func::FuncOp func) {
   // in argument order), before the workgroup id.
   unsigned workgroupArg = func.getNumArguments();
   for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    if (func.getArgAttr(i, "liquid.workgroup"))
+    if (func.getArgAttr(i, LiquidDialect::getWorkgroupAttrName()))
       workgroupArg = i;
   if (workgroupArg == func.getNumArguments())
     return func.emitOpError("has no argument tagged liquid.workgroup");
@@ -94,16 +97,17 @@ static LogicalResult planFunction(func::FuncOp func) {
   int64_t total = perWorkgroup * workgroups.getInt();
   auto type = MemRefType::get({total}, b.getI8Type());
   NamedAttrList attrs;
-  attrs.append("liquid.buffer", TypeAttr::get(type));
-  attrs.append("liquid.workspace", b.getUnitAttr());
-  attrs.append("liquid.written", b.getUnitAttr());
+  attrs.append(LiquidDialect::getBufferAttrName(), TypeAttr::get(type));
+  attrs.append(LiquidDialect::getWorkspaceAttrName(), b.getUnitAttr());
+  attrs.append(LiquidDialect::getWrittenAttrName(), b.getUnitAttr());
   if (failed(func.insertArgument(workgroupArg, type,
                                  attrs.getDictionary(func.getContext()),
                                  func.getLoc())))
     return failure();
   BlockArgument workspace = func.getArgument(workgroupArg);
   BlockArgument workgroup = func.getArgument(workgroupArg + 1);
-  func->setAttr("liquid.workspace", b.getI64IntegerAttr(total));
+  func->setAttr(LiquidDialect::getWorkspaceAttrName(),
+                b.getI64IntegerAttr(total));
 
   b.setInsertionPointToStart(&func.getBody().front());
   Location loc = func.getLoc();

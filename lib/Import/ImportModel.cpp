@@ -239,8 +239,8 @@ void ModelBuilder::buildEntry(ModuleOp module, StringRef name,
   auto func = func::FuncOp::create(b, loc, name,
                                    b.getFunctionType(inputs, results));
   for (auto [i, s] : llvm::enumerate(states)) {
-    func.setArgAttr(i + 2, "liquid.state", s.attr);
-    func.setResultAttr(i + 1, "liquid.state", s.attr);
+    func.setArgAttr(i + 2, LiquidDialect::getStateAttrName(), s.attr);
+    func.setResultAttr(i + 1, LiquidDialect::getStateAttrName(), s.attr);
   }
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);

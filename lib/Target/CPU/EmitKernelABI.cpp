@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "liquid/Dialect/Liquid/LiquidAttrs.h"
+#include "liquid/Dialect/Liquid/LiquidDialect.h"
 #include "liquid/Dialect/Liquid/Passes.h"
 #include "liquid/format.h"
 
@@ -27,6 +28,7 @@ namespace mlir::liquid {
 } // namespace mlir::liquid
 
 using namespace mlir;
+using mlir::liquid::LiquidDialect;
 
 namespace {
 struct EmitKernelABIPass
@@ -64,7 +66,7 @@ struct EmitKernelABIPass
     SmallVector<int64_t> bindingBytes, bindingWrites;
     int32_t nextBinding = 0, nextConstant = 0;
     for (auto [i, param] : llvm::enumerate(type.getParams())) {
-      if (func.getArgAttr(i, "liquid.workgroup")) {
+      if (func.getArgAttr(i, LiquidDialect::getWorkgroupAttrName())) {
         args.push_back(body->getArgument(2));
         continue;
       }
@@ -77,7 +79,8 @@ struct EmitKernelABIPass
         if (failed(bytes))
           return failure();
         bindingBytes.push_back(*bytes);
-        bindingWrites.push_back(func.getArgAttr(i, "liquid.written") ? 1 : 0);
+        bindingWrites.push_back(
+            func.getArgAttr(i, LiquidDialect::getWrittenAttrName()) ? 1 : 0);
       }
       Value base = isPtr ? bindings : constants;
       int32_t &slot = isPtr ? nextBinding : nextConstant;
@@ -101,7 +104,8 @@ struct EmitKernelABIPass
 
   /// The bytes of pointer argument `i`: its liquid.buffer memref type.
   static FailureOr<int64_t> bufferBytes(LLVM::LLVMFuncOp func, unsigned i) {
-    auto attr = func.getArgAttrOfType<TypeAttr>(i, "liquid.buffer");
+    auto attr =
+        func.getArgAttrOfType<TypeAttr>(i, LiquidDialect::getBufferAttrName());
     auto type = attr ? dyn_cast<MemRefType>(attr.getValue()) : MemRefType();
     if (!type || !type.hasStaticShape() ||
         !type.getElementType().isIntOrFloat() ||
@@ -118,7 +122,8 @@ struct EmitKernelABIPass
                             ArrayRef<int64_t> bindingBytes,
                             ArrayRef<int64_t> bindingWrites,
                             int64_t constants) {
-    auto workgroups = func->getAttrOfType<IntegerAttr>("liquid.workgroups");
+    auto workgroups = func->getAttrOfType<IntegerAttr>(
+        LiquidDialect::getWorkgroupsAttrName());
     auto model = mlir::liquid::ModelAttr::lookup(func);
     SmallVector<int64_t> words(LQM_SIGNATURE_BYTES, 0);
     words[LQM_SIGNATURE_WORKGROUPS] = workgroups ? workgroups.getInt() : 1;

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "liquid/Dialect/Liquid/LiquidAttrs.h"
+#include "liquid/Dialect/Liquid/LiquidDialect.h"
 #include "liquid/Dialect/Liquid/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -27,13 +28,8 @@ namespace mlir::liquid {
 } // namespace mlir::liquid
 
 using namespace mlir;
+using mlir::liquid::LiquidDialect;
 using mlir::liquid::StateAttr;
-
-static constexpr llvm::StringLiteral kStateAttr = "liquid.state";
-static constexpr llvm::StringLiteral kResultAttr = "liquid.result";
-static constexpr llvm::StringLiteral kTiedAttr = "liquid.tied";
-static constexpr llvm::StringLiteral kBufferAttr = "liquid.buffer";
-static constexpr llvm::StringLiteral kWrittenAttr = "liquid.written";
 
 /// The buffer type a tensor argument or result becomes.
 static MemRefType bufferType(Type type) {
@@ -62,7 +58,8 @@ struct BufferEntryPointsPass
     llvm::DenseMap<StateAttr, unsigned> stateArgs;
     llvm::SmallDenseSet<int64_t> tiedArgs;
     for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-      if (auto tied = func.getResultAttrOfType<IntegerAttr>(i, kTiedAttr))
+      if (auto tied = func.getResultAttrOfType<IntegerAttr>(
+              i, LiquidDialect::getTiedAttrName()))
         tiedArgs.insert(tied.getInt());
     for (BlockArgument arg : entry.getArguments()) {
       Type type = arg.getType();
@@ -72,15 +69,17 @@ struct BufferEntryPointsPass
       if (!memref)
         return func.emitOpError("argument ")
                << arg.getArgNumber() << " has no static shape: " << type;
-      auto state = func.getArgAttrOfType<StateAttr>(arg.getArgNumber(),
-                                                    kStateAttr);
+      auto state = func.getArgAttrOfType<StateAttr>(
+          arg.getArgNumber(), LiquidDialect::getStateAttrName());
       if (state)
         stateArgs[state] = arg.getArgNumber();
       bool writable = state || tiedArgs.contains(arg.getArgNumber());
       arg.setType(memref);
-      func.setArgAttr(arg.getArgNumber(), kBufferAttr, TypeAttr::get(memref));
+      func.setArgAttr(arg.getArgNumber(), LiquidDialect::getBufferAttrName(),
+                      TypeAttr::get(memref));
       if (writable)
-        func.setArgAttr(arg.getArgNumber(), kWrittenAttr, b.getUnitAttr());
+        func.setArgAttr(arg.getArgNumber(), LiquidDialect::getWrittenAttrName(),
+                        b.getUnitAttr());
       auto view = bufferization::ToTensorOp::create(
           b, arg.getLoc(), type, arg, /*restrict=*/true, writable);
       arg.replaceAllUsesExcept(view, view);
@@ -95,14 +94,15 @@ struct BufferEntryPointsPass
         return func.emitOpError("result ")
                << index << " has no static shape: " << value.getType();
       Value dest;
-      if (auto tied = func.getResultAttrOfType<IntegerAttr>(index, kTiedAttr)) {
+      if (auto tied = func.getResultAttrOfType<IntegerAttr>(
+              index, LiquidDialect::getTiedAttrName())) {
         if (tied.getInt() < 0 ||
             tied.getInt() >= static_cast<int64_t>(func.getNumArguments()))
           return func.emitOpError("result ")
                  << index << " is tied to a missing argument";
         dest = entry.getArgument(tied.getInt());
-      } else if (auto state =
-                     func.getResultAttrOfType<StateAttr>(index, kStateAttr)) {
+      } else if (auto state = func.getResultAttrOfType<StateAttr>(
+                     index, LiquidDialect::getStateAttrName())) {
         auto it = stateArgs.find(state);
         if (it == stateArgs.end())
           return func.emitOpError("state result ")
@@ -111,9 +111,12 @@ struct BufferEntryPointsPass
       } else {
         unsigned at = func.getNumArguments();
         auto attrs = b.getDictionaryAttr(
-            {b.getNamedAttr(kResultAttr, b.getI64IntegerAttr(index)),
-             b.getNamedAttr(kBufferAttr, TypeAttr::get(memref)),
-             b.getNamedAttr(kWrittenAttr, b.getUnitAttr())});
+            {b.getNamedAttr(LiquidDialect::getResultAttrName(),
+                            b.getI64IntegerAttr(index)),
+             b.getNamedAttr(LiquidDialect::getBufferAttrName(),
+                            TypeAttr::get(memref)),
+             b.getNamedAttr(LiquidDialect::getWrittenAttrName(),
+                            b.getUnitAttr())});
         if (failed(func.insertArgument(at, memref, attrs, value.getLoc())))
           return func.emitOpError("cannot add a buffer for result ") << index;
         dest = func.getArgument(at);

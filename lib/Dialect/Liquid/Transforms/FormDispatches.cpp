@@ -38,9 +38,6 @@ using namespace mlir;
 using namespace mlir::liquid;
 using namespace mlir::liquid::kernels;
 
-static constexpr llvm::StringLiteral kTiedAttr = "liquid.tied";
-static constexpr llvm::StringLiteral kWorkgroupAttr = "liquid.workgroup";
-
 /// How many workgroups `op` is split into for the module's target.
 static int64_t workgroupCount(PartitionOpInterface op) {
   return op.getWorkgroupCount(TargetAttr::lookup(op));
@@ -162,10 +159,13 @@ Operation *DispatchFormer::dispatch(OpBuilder &b, Location loc, StringRef name,
     Location kloc = NameLoc::get(kb.getStringAttr(symbol));
     auto func = func::FuncOp::create(kb, kloc, symbol,
                                      kb.getFunctionType(inputs, results));
-    func.setArgAttr(args.size(), kWorkgroupAttr, kb.getUnitAttr());
+    func.setArgAttr(args.size(), LiquidDialect::getWorkgroupAttrName(),
+                    kb.getUnitAttr());
     for (auto [i, t] : llvm::enumerate(tied))
-      func.setResultAttr(i, kTiedAttr, kb.getI64IntegerAttr(t));
-    func->setAttr("liquid.workgroups", kb.getI64IntegerAttr(workgroups));
+      func.setResultAttr(i, LiquidDialect::getTiedAttrName(),
+                         kb.getI64IntegerAttr(t));
+    func->setAttr(LiquidDialect::getWorkgroupsAttrName(),
+                  kb.getI64IntegerAttr(workgroups));
     Block *entry = func.addEntryBlock();
     for (BlockArgument arg : entry->getArguments())
       arg.setLoc(NameLoc::get(kb.getStringAttr("arg")));
