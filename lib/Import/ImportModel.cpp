@@ -353,7 +353,8 @@ importModel(MLIRContext &context, const Checkpoint &checkpoint,
           std::to_string(n));
   // K-quant weights are read (liquid-reference runs them) but not compiled.
   for (const std::string &name : checkpoint.tensorOrder) {
-    DType t = checkpoint.tensors.find(name)->second.dtype;
+    const TensorInfo *tensor = checkpoint.lookup(name);
+    DType t = tensor ? tensor->dtype : DType::F32;
     if (t == DType::Q4_K || t == DType::Q5_K || t == DType::Q6_K)
       return llvm::createStringError(
           checkpoint.path + ": tensor '" + name + "': " + dtypeName(t).str() +

@@ -38,9 +38,12 @@ float loadHalf(const uint8_t *p) {
   return halfToFloat(static_cast<uint16_t>(p[0] | (p[1] << 8)));
 }
 
-/// A value rounded to the nearest integer in [lo, hi].
+/// A value rounded to the nearest integer in [lo, hi] (NaN: lo).
 int clampRound(float v, int lo, int hi) {
-  return static_cast<int>(std::clamp(std::nearbyint(v), float(lo), float(hi)));
+  float r = std::nearbyint(v);
+  if (!(r >= lo))
+    return lo;
+  return r > hi ? hi : static_cast<int>(r);
 }
 
 /// Sub-block j's 6-bit scale and min of a Q4_K / Q5_K super-block from its

@@ -50,7 +50,8 @@ void dequantizeRowQ5_K(const uint8_t *in, float *y, int64_t n);
 void dequantizeRowQ6_K(const uint8_t *in, float *y, int64_t n);
 
 /// Encodes `n` floats as storage type `t` into `out`
-/// (dtypeStorageBytes(t, n) bytes); block types need n % 32 == 0.
+/// (dtypeStorageBytes(t, n) bytes); block types need n to be a multiple of
+/// dtypeBlockSize(t) (32, or 256 for the K-quants).
 void encodeValues(DType t, const float *x, int64_t n, uint8_t *out);
 /// The inverse of encodeValues.
 void decodeValues(DType t, const uint8_t *in, int64_t n, float *y);

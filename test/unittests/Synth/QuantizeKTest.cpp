@@ -196,6 +196,21 @@ TEST(QuantizeKTest, Q6_KRoundTripWithinBound) {
   }
 }
 
+/// A NaN among the inputs spoils its own super-block only (and is no
+/// undefined float-to-int conversion: the sanitized suite runs this).
+TEST(QuantizeKTest, NaNStaysInItsSuperBlock) {
+  for (DType t : {DType::Q4_K, DType::Q5_K, DType::Q6_K}) {
+    std::vector<float> x(512, 0.01f), y(512);
+    x[3] = std::nanf("");
+    x[300] = -0.02f;
+    std::vector<uint8_t> bytes(dtypeStorageBytes(t, x.size()));
+    encodeValues(t, x.data(), x.size(), bytes.data());
+    decodeValues(t, bytes.data(), x.size(), y.data());
+    for (size_t i = 256; i < 512; ++i)
+      ASSERT_NEAR(y[i], x[i], 0.002f) << dtypeName(t).str() << " " << i;
+  }
+}
+
 TEST(QuantizeKTest, StorageAndNames) {
   EXPECT_EQ(dtypeStorageBytes(DType::Q4_K, 512), 288u);
   EXPECT_EQ(dtypeStorageBytes(DType::Q5_K, 256), 176u);
