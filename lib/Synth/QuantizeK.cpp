@@ -62,8 +62,8 @@ void packScaleMin(const int scale[8], const int min[8], uint8_t *packed) {
   for (int j = 0; j < 4; ++j) {
     packed[j] = static_cast<uint8_t>(scale[j] | ((scale[j + 4] >> 4) << 6));
     packed[j + 4] = static_cast<uint8_t>(min[j] | ((min[j + 4] >> 4) << 6));
-    packed[j + 8] = static_cast<uint8_t>((scale[j + 4] & 15) |
-                                         ((min[j + 4] & 15) << 4));
+    packed[j + 8] =
+        static_cast<uint8_t>((scale[j + 4] & 15) | ((min[j + 4] & 15) << 4));
   }
 }
 
@@ -83,7 +83,8 @@ void quantizeScaleMinBlock(const float *x, int levels, uint8_t *head,
     maxStep = std::max(maxStep, step[j]);
     maxOffset = std::max(maxOffset, offset[j]);
   }
-  uint16_t dBits = floatToHalf(maxStep / 63), dminBits = floatToHalf(maxOffset / 63);
+  uint16_t dBits = floatToHalf(maxStep / 63),
+           dminBits = floatToHalf(maxOffset / 63);
   storeHalf(head, dBits);
   storeHalf(head + 2, dminBits);
   float d = halfToFloat(dBits), dmin = halfToFloat(dminBits);
@@ -128,58 +129,65 @@ void unpackNibbles(const uint8_t *nibbles, uint8_t q[kK]) {
       q[64 * k + 32 + l] = nibbles[32 * k + l] >> 4;
     }
 }
+
+/// Q4_K (`fifthBits` false: levels 0..15, nibbles after the 16-byte head)
+/// and Q5_K (levels 0..31: 32 bytes of fifth bits, then the nibbles).
+void quantizeScaleMinRow(const float *x, uint8_t *out, int64_t n,
+                         bool fifthBits) {
+  assert(n % kK == 0 && "row is not a whole number of super-blocks");
+  int64_t bytes = fifthBits ? gguf::kQ5_KBytes : gguf::kQ4_KBytes;
+  uint8_t q[kK];
+  for (int64_t b = 0; b < n / kK; ++b) {
+    uint8_t *yb = out + b * bytes;
+    quantizeScaleMinBlock(x + b * kK, fifthBits ? 31 : 15, yb, q);
+    if (fifthBits) {
+      uint8_t *high = yb + 16;
+      std::fill(high, high + 32, 0);
+      for (int k = 0; k < 4; ++k)
+        for (int l = 0; l < 32; ++l)
+          high[l] |=
+              static_cast<uint8_t>(((q[64 * k + l] >> 4) << (2 * k)) |
+                                   ((q[64 * k + 32 + l] >> 4) << (2 * k + 1)));
+    }
+    packNibbles(q, yb + (fifthBits ? 48 : 16));
+  }
+}
+
+void dequantizeScaleMinRow(const uint8_t *in, float *y, int64_t n,
+                           bool fifthBits) {
+  assert(n % kK == 0 && "row is not a whole number of super-blocks");
+  int64_t bytes = fifthBits ? gguf::kQ5_KBytes : gguf::kQ4_KBytes;
+  uint8_t q[kK];
+  for (int64_t b = 0; b < n / kK; ++b) {
+    const uint8_t *xb = in + b * bytes;
+    unpackNibbles(xb + (fifthBits ? 48 : 16), q);
+    if (fifthBits) {
+      const uint8_t *high = xb + 16;
+      for (int k = 0; k < 4; ++k)
+        for (int l = 0; l < 32; ++l) {
+          q[64 * k + l] |= ((high[l] >> (2 * k)) & 1) << 4;
+          q[64 * k + 32 + l] |= ((high[l] >> (2 * k + 1)) & 1) << 4;
+        }
+    }
+    dequantizeScaleMinBlock(xb, q, y + b * kK);
+  }
+}
 } // namespace
 
 void liquid::synth::quantizeRowQ4_K(const float *x, uint8_t *out, int64_t n) {
-  assert(n % kK == 0 && "row is not a whole number of super-blocks");
-  uint8_t q[kK];
-  for (int64_t b = 0; b < n / kK; ++b) {
-    uint8_t *yb = out + b * gguf::kQ4_KBytes;
-    quantizeScaleMinBlock(x + b * kK, 15, yb, q);
-    packNibbles(q, yb + 16);
-  }
+  quantizeScaleMinRow(x, out, n, /*fifthBits=*/false);
 }
 
 void liquid::synth::dequantizeRowQ4_K(const uint8_t *in, float *y, int64_t n) {
-  assert(n % kK == 0 && "row is not a whole number of super-blocks");
-  uint8_t q[kK];
-  for (int64_t b = 0; b < n / kK; ++b) {
-    const uint8_t *xb = in + b * gguf::kQ4_KBytes;
-    unpackNibbles(xb + 16, q);
-    dequantizeScaleMinBlock(xb, q, y + b * kK);
-  }
+  dequantizeScaleMinRow(in, y, n, /*fifthBits=*/false);
 }
 
 void liquid::synth::quantizeRowQ5_K(const float *x, uint8_t *out, int64_t n) {
-  assert(n % kK == 0 && "row is not a whole number of super-blocks");
-  uint8_t q[kK];
-  for (int64_t b = 0; b < n / kK; ++b) {
-    uint8_t *yb = out + b * gguf::kQ5_KBytes;
-    quantizeScaleMinBlock(x + b * kK, 31, yb, q);
-    uint8_t *high = yb + 16;
-    std::fill(high, high + 32, 0);
-    for (int k = 0; k < 4; ++k)
-      for (int l = 0; l < 32; ++l)
-        high[l] |= static_cast<uint8_t>(((q[64 * k + l] >> 4) << (2 * k)) |
-                                        ((q[64 * k + 32 + l] >> 4) << (2 * k + 1)));
-    packNibbles(q, yb + 48);
-  }
+  quantizeScaleMinRow(x, out, n, /*fifthBits=*/true);
 }
 
 void liquid::synth::dequantizeRowQ5_K(const uint8_t *in, float *y, int64_t n) {
-  assert(n % kK == 0 && "row is not a whole number of super-blocks");
-  uint8_t q[kK];
-  for (int64_t b = 0; b < n / kK; ++b) {
-    const uint8_t *xb = in + b * gguf::kQ5_KBytes;
-    const uint8_t *high = xb + 16;
-    unpackNibbles(xb + 48, q);
-    for (int k = 0; k < 4; ++k)
-      for (int l = 0; l < 32; ++l) {
-        q[64 * k + l] |= ((high[l] >> (2 * k)) & 1) << 4;
-        q[64 * k + 32 + l] |= ((high[l] >> (2 * k + 1)) & 1) << 4;
-      }
-    dequantizeScaleMinBlock(xb, q, y + b * kK);
-  }
+  dequantizeScaleMinRow(in, y, n, /*fifthBits=*/true);
 }
 
 void liquid::synth::quantizeRowQ6_K(const float *x, uint8_t *out, int64_t n) {
@@ -211,13 +219,15 @@ void liquid::synth::quantizeRowQ6_K(const float *x, uint8_t *out, int64_t n) {
     }
     for (int h = 0; h < 2; ++h)
       for (int l = 0; l < 32; ++l) {
-        const uint8_t *e = q + 128 * h + l; // Elements e[0], e[32], e[64], e[96].
-        yb[64 * h + l] = static_cast<uint8_t>((e[0] & 15) | ((e[64] & 15) << 4));
+        // Elements e[0], e[32], e[64] and e[96] share bytes.
+        const uint8_t *e = q + 128 * h + l;
+        yb[64 * h + l] =
+            static_cast<uint8_t>((e[0] & 15) | ((e[64] & 15) << 4));
         yb[64 * h + l + 32] =
             static_cast<uint8_t>((e[32] & 15) | ((e[96] & 15) << 4));
-        yb[128 + 32 * h + l] = static_cast<uint8_t>(
-            (e[0] >> 4) | ((e[32] >> 4) << 2) | ((e[64] >> 4) << 4) |
-            ((e[96] >> 4) << 6));
+        yb[128 + 32 * h + l] =
+            static_cast<uint8_t>((e[0] >> 4) | ((e[32] >> 4) << 2) |
+                                 ((e[64] >> 4) << 4) | ((e[96] >> 4) << 6));
       }
   }
 }

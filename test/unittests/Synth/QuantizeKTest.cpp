@@ -95,12 +95,12 @@ TEST(QuantizeKTest, Q6_KDecodesByHand) {
   scale[8] = 5;
   scale[15] = -1;
   putHalf(b, 208, 0x3800); // d = 0.5.
-  ql[0] = 0x0F;  // Element 0's low nibble (element 64's high nibble 0).
-  qh[0] = 0x02;  // Element 0's top bits: 2.
-  ql[52] = 0x03; // Element 52 (i = 1, l = 20).
-  qh[20] = 0x0C; // Its top bits (bits 2-3): 3.
-  ql[69] = 0xA0; // High nibble: element 197 (h = 1, i = 2, l = 5).
-  qh[37] = 0x10; // Its top bits (bits 4-5): 1.
+  ql[0] = 0x0F;   // Element 0's low nibble (element 64's high nibble 0).
+  qh[0] = 0x02;   // Element 0's top bits: 2.
+  ql[52] = 0x03;  // Element 52 (i = 1, l = 20).
+  qh[20] = 0x0C;  // Its top bits (bits 2-3): 3.
+  ql[69] = 0xA0;  // High nibble: element 197 (h = 1, i = 2, l = 5).
+  qh[37] = 0x10;  // Its top bits (bits 4-5): 1.
   ql[127] = 0xF0; // High nibble: element 255 (h = 1, i = 3, l = 31).
   qh[63] = 0xC0;
   std::vector<float> y = decode(DType::Q6_K, b);
